@@ -1,0 +1,186 @@
+"""The chain rule, node by node, and its proof against ``sympy.diff``.
+
+For every parameter p: every path from ``l`` down to p, the local derivative on
+each edge, their product (summed over the paths), the product with the nodes
+substituted back, and the closed form as a sum over the samples. The proof: the
+closed form minus ``sympy.diff`` of the whole loss simplifies to zero. If it does
+not, ``DerivationError`` is raised: that is a bug, never a user error.
+
+Linear MSE, w: dl/dw = (dl/de)(de/dd)(dd/dc)(dc/da)(da/dw) = (1/n)(2d)(1)(1)(x),
+closed form (2/n) Σ_i (w x_i + b - y_i) x_i.
+
+>>> from analytic_sgd.model import linear
+>>> from analytic_sgd.loss import mse
+>>> d = derive(linear(), mse)
+>>> d.chains[0].paths
+((l, e, d, c, a, w),)
+>>> d.chains[0].closed_form
+2*Sum((b + w*x[i] - y[i])*x[i], (i, 1, n))/n
+>>> d.proved
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import DerivationError
+from .graph import Graph, build_graph
+from .loss import Loss, get_loss
+from .model import Model
+
+__all__ = ["Chain", "Derivation", "derive", "INDEX"]
+
+INDEX = sp.Idx("i")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The chain rule for one parameter.
+
+    ``paths``: tuples of symbols from ``l`` to the parameter; ``factors``: the
+    local derivative on each edge of each path; ``outer``: the product of the
+    factors at and above the reduction (e.g. ``1/n``, or ``1/(2*sqrt(f))*(1/n)``
+    for RMSE), the same for every path; ``outer_substituted``: the same as sums;
+    ``per_sample``: the sum over paths of the per-sample factors, in node symbols;
+    ``substituted``: the same in the leaves (inputs, params, y); ``closed_form``:
+    ``outer`` times the sum over samples, with indexed inputs; ``proved``: the proof held.
+    """
+
+    param: sp.Symbol
+    paths: tuple[tuple[sp.Symbol, ...], ...]
+    factors: tuple[tuple[sp.Expr, ...], ...]
+    outer: sp.Expr
+    outer_substituted: sp.Expr
+    per_sample: sp.Expr
+    substituted: sp.Expr
+    closed_form: sp.Expr
+    proved: bool
+
+    @property
+    def product(self) -> sp.Expr:
+        """``outer`` times the per-sample product, with Σ left implicit (node symbols)."""
+        return self.outer * self.per_sample
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Everything ``derive`` found: the graph, local derivatives, one Chain per parameter."""
+
+    model: Model
+    loss: Loss
+    graph: Graph
+    local: dict
+    chains: tuple[Chain, ...]
+    loss_expr: sp.Expr
+
+    @property
+    def proved(self) -> bool:
+        return all(chain.proved for chain in self.chains)
+
+    def chain(self, param: str) -> Chain:
+        """The Chain of the parameter called ``param``."""
+        return next(c for c in self.chains if c.param.name == param)
+
+    def compile(self, arithmetic: str = "float64"):
+        """Kernels ``loss(params, x, y)`` and ``grad(params, x, y)``; see ``analytic_sgd.kernels``."""
+        from .kernels import compile_kernels
+
+        return compile_kernels(self, arithmetic)
+
+    def _repr_latex_(self) -> str:
+        from .render.derivation import to_latex
+
+        return to_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render.derivation import to_markdown
+
+        return to_markdown(self)
+
+
+def _paths(graph: Graph, start: sp.Symbol, target: sp.Symbol) -> list[tuple[sp.Symbol, ...]]:
+    if start == target:
+        return [(target,)]
+    node = graph.by_name.get(start)
+    if node is None:
+        return []
+    return [(start, *rest) for child in node.children for rest in _paths(graph, child, target)]
+
+
+def index(graph: Graph, expr: sp.Expr) -> sp.Expr:
+    """``expr`` with each input and the target replaced by its value for sample i (x -> x[i])."""
+    leaves = graph.inputs + (graph.target,)
+    return expr.xreplace({s: sp.IndexedBase(s.name)[INDEX] for s in leaves})
+
+
+def total(graph: Graph, per_sample: sp.Expr) -> sp.Expr:
+    """Σ_{i=1}^{n} of a per-sample expression."""
+    return sp.Sum(index(graph, per_sample), (INDEX, 1, graph.n))
+
+
+def _aggregate_values(graph: Graph) -> dict:
+    """Each batch-level node as an expression of sums over the samples."""
+    values: dict = {}
+    for node in graph.nodes:
+        if node.per_sample:
+            continue
+        if node.op in ("mean", "sum"):
+            summed = total(graph, graph.expand(node.children[0]))
+            values[node.name] = summed / graph.n if node.op == "mean" else summed
+        else:
+            values[node.name] = node.expr.xreplace(values)
+    return values
+
+
+def derive(model: Model, loss: Loss | str, *, prove: bool = True) -> Derivation:
+    """The Derivation of ``loss`` for ``model``: nodes, chain rule, closed forms, proof.
+
+    Returns a Derivation whose ``chains`` follow the model's parameter order.
+    Raises DerivationError if a closed form differs from ``sympy.diff`` of the loss.
+    """
+    loss = get_loss(loss)
+    graph = build_graph(model, loss)
+    # the edges the backward pass walks: top down, to nodes and parameters (not to x or y)
+    local = {
+        (node.name, child): sp.diff(node.expr, child)
+        for node in reversed(graph.nodes)
+        for child in node.children
+        if child in graph.by_name or child in model.params
+    }
+    aggregates = _aggregate_values(graph)
+    loss_expr = aggregates[graph.output.name]
+    reduction = graph.reduction.name
+    chains = []
+    for p in model.params:
+        paths = _paths(graph, graph.output.name, p)
+        factors = tuple(tuple(local[edge] for edge in zip(path, path[1:])) for path in paths)
+        split = paths[0].index(reduction) + 1  # factors[:split] are at or above the reduction
+        outer = sp.Mul(*factors[0][:split])
+        per_sample = sp.Add(*(sp.Mul(*f[split:]) for f in factors))
+        substituted = sp.factor_terms(graph.expand(per_sample))
+        coeff, rest = substituted.as_coeff_Mul()
+        closed = outer.xreplace(aggregates) * coeff * total(graph, rest)
+        if prove:
+            difference = sp.simplify(closed - sp.diff(loss_expr, p))
+            if difference != 0:
+                raise DerivationError(
+                    f"derive: the chain rule gives dl/d{p} = {closed}, but sympy.diff differs "
+                    f"by {difference}; this is a bug in analytic_sgd, please report it"
+                )
+        chains.append(
+            Chain(
+                p,
+                tuple(paths),
+                factors,
+                outer,
+                outer.xreplace(aggregates),
+                per_sample,
+                substituted,
+                closed,
+                prove,
+            )
+        )
+    return Derivation(model, loss, graph, local, tuple(chains), loss_expr)

@@ -1,0 +1,322 @@
+"""Read a user's model text, such as ``"w*exp(k*x)"``, into a sympy expression, safely.
+
+How it works
+------------
+:func:`ast.parse` reads the text and the tree is walked against a whitelist; the sympy
+tree is built here, node by node. Nothing in the text is ever run: no ``eval``,
+``exec``, ``sympify`` or ``parse_expr`` sees it.
+
+What a model may contain
+------------------------
+Numbers (``3``, ``1e-3``, ``0.1`` read exactly as 1/10), the declared input and
+parameter names, ``+ - * / **``, unary ``-`` and ``+``, parentheses, and calls with one
+argument to the functions in :data:`FUNCTIONS`.
+
+Limits
+------
+At most MAX_LENGTH characters of printable ASCII; brackets and operators nested at most
+MAX_DEPTH deep (a long sum or product counts once); a constant exponent at most
+MAX_EXPONENT in size; number literals, and constants under a root, of at most MAX_DIGITS
+digits; every constant a finite real number in floating point. Anything else raises
+:class:`~analytic_sgd.errors.ModelError`, quoting the text and giving the column.
+
+Examples
+--------
+>>> parse_expression("w*exp(k*x)", inputs=["x"], params=["w", "k"])
+w*exp(k*x)
+>>> parse_expression("0.1*x + b", ["x"], ["b"])
+b + x/10
+>>> validate_names("w, b", inputs=["x"])
+('w', 'b')
+>>> parse_expression("w*x.real", ["x"], ["w"])  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+analytic_sgd.errors.ModelError: model text 'w*x.real': attribute access 'x.real' ... (column 3); ...
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from types import MappingProxyType
+
+import sympy
+
+from .errors import ModelError
+
+__all__ = ["FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_DIGITS",
+           "validate_names", "parse_expression"]
+
+FUNCTIONS: Mapping[str, Callable[[sympy.Expr], sympy.Expr]] = MappingProxyType({
+    "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
+    "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "abs": sympy.Abs,
+})
+_FLOAT = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "sin": math.sin, "cos": math.cos,
+          "tan": math.tan, "tanh": math.tanh, "sinh": math.sinh, "cosh": math.cosh, "abs": abs}
+MAX_LENGTH = 1000
+MAX_DEPTH = 50
+MAX_EXPONENT = 100
+MAX_DIGITS = 30
+_MAX_BITS, _ROOT_BITS = 20_000, 100  # bits of all powers of numbers, of a root's argument
+RESERVED = {"y": "the target", "n": "the sample count", "i": "the sample index", "l": "the loss"}
+_HINT = ("write the expression with numbers, declared names, + - * / ** and the functions "
+         + ", ".join(FUNCTIONS))
+_WHAT = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
+         ast.ListComp: "a comprehension", ast.SetComp: "a comprehension", ast.Dict: "a dict",
+         ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator", ast.Set: "a set",
+         ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'", ast.IfExp: "'if'/'else'",
+         ast.NamedExpr: "assignment ':='", ast.Starred: "'*' unpacking", ast.List: "a list",
+         ast.JoinedStr: "an f-string", ast.Tuple: "a tuple (a comma)"}
+_APPLY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+          ast.Div: operator.truediv}
+_Value = tuple[sympy.Expr, "float | None"]  # the sympy value, and a float if it is a constant
+
+
+def _error(text: str, what: str, column: int | None = None, hint: bool = False) -> ModelError:
+    quoted = repr(text if len(text) <= 60 else text[:57] + "...")
+    where = "" if column is None else f" (column {column})"
+    return ModelError(f"model text {quoted}: {what}{where}" + (f"; {_HINT}" if hint else ""))
+
+
+def _bits(number: sympy.Expr) -> int:
+    """Bits of an exact number's numerator or denominator: 1 for a non-rational."""
+    return max(number.p.bit_length(), number.q.bit_length()) if number.is_Rational else 1
+
+
+def _size(expr: sympy.Expr) -> sympy.Rational:
+    """Bits of the exact numbers that sympy multiplies out when ``expr`` is raised to a power."""
+    total = sympy.Integer(0)
+    for factor in sympy.Mul.make_args(expr):
+        base, exponent = factor.as_base_exp()
+        if base.is_Rational and exponent.is_Rational:
+            total += (_bits(base) - 1) * abs(exponent)
+    return total
+
+
+def _name_problem(name: object) -> str | None:
+    if not isinstance(name, str) or not name.isascii() or not name.isidentifier():
+        return "it is not a plain name (ASCII letters, digits and _, not starting with a digit)"
+    if keyword.iskeyword(name):
+        return "it is a Python keyword"
+    if name.startswith("_"):
+        return "names starting with '_' are reserved"
+    if name in RESERVED:
+        return f"it is reserved for {RESERVED[name]}"
+    return "it is the name of a function" if name in FUNCTIONS else None
+
+
+def validate_names(params: str | Sequence[str], inputs: Sequence[str]) -> tuple[str, ...]:
+    """Return the parameter names as a tuple, checked: ``"w b"``, ``"w, b"`` or ``["w", "b"]``.
+
+    Each must be a distinct plain identifier, not an input, a reserved letter
+    (y n i l), a function name, a keyword or a name starting with '_'.
+    """
+    names = tuple(params.replace(",", " ").split() if isinstance(params, str) else params)
+    if not names:
+        raise ModelError('no parameters given: name them with --params, e.g. --params "w b"')
+    for index, name in enumerate(names):
+        problem = _name_problem(name) or ("it is an input" if name in inputs else None)
+        if problem:
+            raise ModelError(f"parameter name {name!r} cannot be used: {problem}")
+        if name in names[:index]:
+            raise ModelError(f"parameter {name!r} is listed twice in {names}; list each once")
+    return names
+
+
+def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str]) -> sympy.Expr:
+    """Return the sympy expression that ``text`` writes; symbols are ``Symbol(name, real=True)``.
+
+    Raises ModelError, naming the column, for anything outside the whitelist.
+    """
+    names = (*inputs, *params)
+    for index, name in enumerate(names):
+        problem = _name_problem(name) or ("it is declared twice" if name in names[:index] else None)
+        if problem:
+            raise ModelError(f"name {name!r} cannot be used in a model: {problem}")
+    if not isinstance(text, str):
+        raise ModelError(f"model text must be a string, not {type(text).__name__}")
+    text = text.strip()
+    if not text:
+        raise ModelError(f"model text {text!r} is empty: write an expression such as 'w*x + b'")
+    if len(text) > MAX_LENGTH:
+        raise _error(text, f"it is {len(text)} characters long, more than {MAX_LENGTH}")
+    depth = 0
+    for column, char in enumerate(text, 1):
+        if not " " <= char <= "~":
+            raise _error(text, f"character {char!r} is not allowed; use ASCII on one line", column)
+        depth += (char in "([{") - (char in ")]}")
+        if depth > MAX_DEPTH:
+            raise _error(text, f"brackets are nested more than {MAX_DEPTH} deep", column)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise _error(text, f"not a valid expression: {exc.msg}", exc.offset) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise _error(text, "too complex to read") from None
+    symbols = {name: sympy.Symbol(name, real=True) for name in names}
+    try:
+        expr, _ = _Builder(text, symbols).build(tree.body, 1)
+    except RecursionError:
+        raise _error(text, "too complex to read") from None
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
+        raise _error(text, "it is undefined or not real for every value of its names")
+    return expr
+
+
+class _Builder:
+    def __init__(self, text: str, symbols: dict[str, sympy.Symbol]) -> None:
+        self.text, self.symbols, self.budget = text, symbols, _MAX_BITS
+
+    def fail(self, node: ast.AST, what: str, hint: bool = False) -> ModelError:
+        return _error(self.text, what, getattr(node, "col_offset", -1) + 1, hint)
+
+    def frag(self, node: ast.AST) -> str:
+        part = ast.get_source_segment(self.text, node) or ""
+        return repr(part if len(part) <= 40 else part[:37] + "...")
+
+    def const(self, node: ast.AST, value: sympy.Expr, compute: Callable | None) -> _Value:
+        """Return ``value`` and, for a constant, its float (from ``compute``, else from sympy).
+
+        The constant, or the numeric factor of a non-constant, must be a finite real float.
+        """
+        symbolic = compute is None and bool(value.free_symbols)
+        try:
+            approx = float(compute() if compute else value.as_coeff_Mul()[0] if symbolic else value)
+        except ZeroDivisionError:
+            raise self.fail(node, f"{self.frag(node)} divides by zero") from None
+        except (ArithmeticError, ValueError, TypeError):
+            approx = math.nan
+        if not math.isfinite(approx):
+            raise self.fail(node, f"the constant in {self.frag(node)} is too large, undefined or "
+                            "not a real number")
+        return value, None if symbolic else approx
+
+    def build(self, node: ast.AST, depth: int) -> _Value:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"the expression is nested more than {MAX_DEPTH} deep")
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value, approx = self.build(node.operand, depth + 1)
+            if isinstance(node.op, ast.UAdd):
+                return value, approx
+            return -value, None if approx is None else -approx
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            return self.chain(node, depth, (ast.Add, ast.Sub))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+            return self.chain(node, depth, (ast.Mult, ast.Div))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            base, exponent = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
+            return self.power(node, base, exponent, node.right)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        what = _WHAT.get(type(node), "this operator" if isinstance(node, (ast.BinOp, ast.UnaryOp))
+                         else f"'{type(node).__name__}'")
+        raise self.fail(node, f"{what} {self.frag(node)} is not allowed", hint=True)
+
+    def number(self, node: ast.Constant) -> _Value:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            kind = "a string" if isinstance(value, (str, bytes)) else repr(value)
+            raise self.fail(node, f"{kind} {self.frag(node)} is not allowed", hint=True)
+        digits = len(str(abs(value))) if isinstance(value, int) else 0
+        if isinstance(value, float):
+            decimal = Decimal((ast.get_source_segment(self.text, node) or "").replace("_", ""))
+            digits = len("".join(map(str, decimal.as_tuple().digits)).strip("0"))
+        if digits > MAX_DIGITS:
+            raise self.fail(node, f"the number {self.frag(node)} has more than {MAX_DIGITS} digits")
+        if isinstance(value, int):
+            return self.const(node, sympy.Integer(value), lambda: value)
+        if value == 0 and decimal != 0:
+            raise self.fail(node, f"the number {self.frag(node)} is too small")
+        return self.const(node, sympy.Rational(*decimal.as_integer_ratio()), lambda: value)
+
+    def name(self, node: ast.Name) -> _Value:
+        if node.id in self.symbols:
+            return self.symbols[node.id], None
+        if node.id == "y":
+            what = "'y' is the target and cannot appear in the model"
+        elif node.id in FUNCTIONS:
+            what = f"{node.id!r} is a function: call it as {node.id}(...)"
+        elif node.id.startswith("_"):
+            what = f"names starting with '_' such as {node.id!r} are not allowed"
+        else:
+            known = ", ".join(self.symbols) or "none"
+            what = (f"unknown name {node.id!r}; declared inputs and parameters: {known}; "
+                    f"to make {node.id!r} a parameter, add it with --params")
+        raise self.fail(node, what)
+
+    def chain(self, top: ast.BinOp, depth: int, ops: tuple[type, ...]) -> _Value:
+        """A sum or a product, walked along its left spine so that it counts as one level."""
+        node, parts = top, []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ops):
+            parts.append((node.op, node.right))
+            node = node.left
+        first, approx = self.build(node, depth + 1)
+        terms, steps = [first], []
+        for op, right in reversed(parts):
+            value, part = self.build(right, depth + 1)
+            if isinstance(op, ast.Div) and value == 0:
+                raise self.fail(right, f"division by zero: {self.frag(right)} is 0")
+            kind = type(op)
+            terms.append(-value if kind is ast.Sub else 1 / value if kind is ast.Div else value)
+            steps.append((_APPLY[kind], part))
+        value = sympy.Add(*terms) if ops[0] is ast.Add else sympy.Mul(*terms)
+        if approx is None or any(part is None for _, part in steps):
+            return self.const(top, value, None)
+
+        def compute() -> float:
+            total = approx
+            for apply, part in steps:
+                total = apply(total, part)
+            return total
+
+        return self.const(top, value, compute)
+
+    def power(self, node: ast.AST, base_value: _Value, exp_value: _Value, right: ast.AST) -> _Value:
+        (base, b), (exponent, e) = base_value, exp_value
+        if e is not None and abs(e) > MAX_EXPONENT:
+            raise self.fail(right, f"the exponent {self.frag(right)} is {e:.6g}, outside "
+                            f"-{MAX_EXPONENT}..{MAX_EXPONENT}")
+        if e is not None and exponent.is_Rational:  # sympy computes such powers: bound the work
+            bits = _bits(base.as_coeff_Mul()[0])
+            self.budget -= _size(base) * abs(exponent)
+            if bits > _ROOT_BITS and not exponent.is_Integer:
+                raise self.fail(node, f"{self.frag(node)} takes a root of a number of about "
+                                f"{bits * 3 // 10 + 1} digits: at most {MAX_DIGITS} are allowed")
+            if self.budget < 0:
+                raise self.fail(node, f"{self.frag(node)}: the powers of numbers in the model "
+                                "make numbers of over 6,000 digits")
+            for factor in base.args if base.is_Mul else (base,):
+                if factor.is_Pow and factor.exp.is_Rational and abs(
+                        factor.exp * exponent) > MAX_EXPONENT:
+                    raise self.fail(node, f"{self.frag(node)} makes the exponent "
+                                    f"{factor.exp * exponent}, outside "
+                                    f"-{MAX_EXPONENT}..{MAX_EXPONENT}")
+        value = sympy.Pow(base, exponent)
+        return self.const(node, value, None if b is None or e is None else lambda: math.pow(b, e))
+
+    def call(self, node: ast.Call, depth: int) -> _Value:
+        func = node.func
+        if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
+            if isinstance(func, ast.Name) and func.id in self.symbols:
+                what = f"{func.id!r} is not a function: write {func.id}*(...) to multiply"
+            elif isinstance(func, ast.Name):
+                what = f"unknown function {func.id!r}"
+            else:
+                what = f"calling {self.frag(func)} is not allowed"
+            raise self.fail(node, what, hint=True)
+        if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
+            raise self.fail(node, f"{func.id}() takes one argument, without keywords or '*', "
+                            f"not {self.frag(node)}")
+        arg, approx = self.build(node.args[0], depth + 1)
+        if func.id == "sqrt":
+            return self.power(node, (arg, approx), (sympy.Rational(1, 2), 0.5), node)
+        value = FUNCTIONS[func.id](arg)
+        return self.const(node, value, None if approx is None else lambda: _FLOAT[func.id](approx))

@@ -1,0 +1,1 @@
+"""Rendering: derivations and trajectories as text, Markdown, LaTeX, CSV and JSON."""

@@ -1,0 +1,143 @@
+"""The SGD driver: epochs x batches of compiled kernels and the update rule.
+
+The driver never imports sympy: it gets Kernels (``Derivation.compile``) and
+uses only them. Each batch gives one record: epoch and batch (from 1), n, the
+parameters before, the loss and gradient at those parameters, the parameters
+after. Records are kept column by column in a ``Trajectory``.
+
+>>> import analytic_sgd as asgd
+>>> x = list(range(9)); y = [2 * v + 10 for v in x]
+>>> traj = asgd.sgd(asgd.linear(), asgd.mse, x, y, lr="0.01", batch_size=3, arithmetic="exact")
+>>> traj.steps[0].loss, list(traj.steps[0].grad), list(traj.steps[0].updated)
+(440/3, [-80/3, -24], [4/15, 6/25])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .batches import batch_orders
+from .errors import DataError, DivergenceError, OptionError
+from .optim import SGDRule, SGDSettings
+from .trajectory import Trajectory
+
+__all__ = ["sgd", "run", "initial_params"]
+
+
+def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> np.ndarray:
+    """The start: zeros by default, a mapping name -> value, or values in parameter order."""
+    names = kernels.params
+    if init is None:
+        values = [0] * len(names)
+    elif isinstance(init, Mapping):
+        unknown = [k for k in init if k not in names]
+        if unknown:
+            raise OptionError(
+                f"init names {', '.join(map(str, unknown))}, which is not a parameter "
+                f"(parameters: {', '.join(names)})"
+            )
+        values = [init.get(name, 0) for name in names]
+    else:
+        values = list(init)
+        if len(values) != len(names):
+            raise OptionError(f"init needs {len(names)} values ({', '.join(names)}), got {len(values)}")
+    start = np.array([kernels.convert(v) for v in values], dtype=kernels.dtype)
+    if not kernels.all_finite(start):
+        bad = [f"{n}={v}" for n, v in zip(names, values) if not kernels.all_finite([kernels.convert(v)])]
+        raise OptionError(f"init values must be finite in {kernels.arithmetic}: {', '.join(bad)}")
+    return start
+
+
+def _check_data(kernels, x, y):
+    x, y = kernels.convert_data(x), kernels.convert_data(y)
+    k = len(kernels.inputs)
+    if x.ndim == 2 and x.shape[1] == 1 and k == 1:
+        x = x[:, 0]
+    if y.ndim != 1 or x.shape[:1] != y.shape or (x.ndim != 1 if k == 1 else x.shape[1:] != (k,)):
+        raise DataError(
+            f"x must have shape (n,) or (n, {k}) for inputs {', '.join(kernels.inputs)} and y "
+            f"shape (n,); got x {x.shape} and y {y.shape}"
+        )
+    if y.shape[0] == 0:
+        raise DataError("no data: x and y have no rows")
+    if not (kernels.all_finite(x) and kernels.all_finite(y)):
+        raise DataError("x and y must be finite numbers (found NaN or infinity)")
+    return x, y
+
+
+def run(kernels, x, y, *, lr, batch_size: int, epochs: int = 1, init=None, momentum=0,
+        dampening=0, nesterov: bool = False, weight_decay=0, maximize: bool = False,
+        shuffle: bool = False, seed: int | None = None, drop_last: bool = False,
+        orders: Sequence[Sequence[int]] | None = None, model: str = "", loss: str = "") -> Trajectory:
+    """SGD with ``kernels`` over (x, y); see ``sgd`` for the arguments. Returns a Trajectory."""
+    x, y = _check_data(kernels, x, y)
+    # exact: sympy Rationals (0.01 is 1/100); float: Python floats, as torch receives them
+    setting = kernels.convert if kernels.arithmetic == "exact" else float
+    settings = SGDSettings(setting(lr), setting(momentum), setting(dampening),
+                           nesterov=bool(nesterov), weight_decay=setting(weight_decay),
+                           maximize=bool(maximize))
+    theta = initial_params(kernels, init)
+    plan = batch_orders(len(y), batch_size, epochs=epochs, shuffle=shuffle, seed=seed,
+                        drop_last=drop_last, orders=orders)
+    traj = Trajectory.empty(sum(len(e) for e in plan), kernels, model=model, loss=loss,
+                            settings=settings, batch_size=batch_size, epochs=epochs)
+    rule = SGDRule(settings, kernels.dtype)
+    row = 0
+    for epoch, batches in enumerate(plan, start=1):
+        for batch, index in enumerate(batches, start=1):
+            value, grad = kernels.loss_and_grad(theta, x[index], y[index])
+            updated = rule.step(theta, grad)
+            traj.record(row, epoch, batch, len(index), theta, value, grad, updated)
+            for name, values in (("loss", [value]), ("gradient", grad), ("parameters", updated)):
+                if not kernels.all_finite(values):
+                    raise DivergenceError(
+                        f"step {row + 1} (epoch {epoch}, batch {batch}): the {name} is not finite "
+                        f"({', '.join(map(str, values))}); try a smaller learning rate than {lr}",
+                        traj.head(row + 1),
+                    )
+            theta = updated
+            row += 1
+            if row < len(traj) and not kernels.all_rational(theta):
+                raise OptionError(
+                    f"exact arithmetic: after step {row} the parameters are irrational (the "
+                    f"square root of the loss) and their exact form grows about tenfold per "
+                    f"step; run this loss exactly for one step, or use float64"
+                )
+    return traj
+
+
+def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
+        arithmetic: str = "float64", momentum=0.0, dampening=0.0, nesterov: bool = False,
+        weight_decay=0.0, maximize: bool = False, shuffle: bool = False, seed: int | None = None,
+        drop_last: bool = False, orders: Sequence[Sequence[int]] | None = None) -> Trajectory:
+    """Run mini-batch SGD on ``model`` with ``loss`` over (x, y) and record every step.
+
+    Parameters
+    ----------
+    model, loss : a Model and a Loss (or its name: "mse", "rmse", "sse").
+    x, y : arrays; x of shape (n,) or (n, k), y of shape (n,).
+    lr, momentum, dampening, weight_decay, nesterov, maximize :
+        torch.optim.SGD's settings and semantics. In exact arithmetic a float
+        setting is read as the decimal it prints as (0.01 is 1/100).
+    batch_size, epochs, shuffle, seed, drop_last : batches as a DataLoader makes them.
+    orders : explicit index orders, one per epoch, to replay a framework's batches.
+    init : start values (mapping name -> value, or a sequence); zeros by default.
+    arithmetic : "exact", "float64" (default) or "float32".
+
+    Returns
+    -------
+    Trajectory : one Step per batch; ``traj.steps[k].loss``, ``.grad``, ``.params``, ``.updated``.
+
+    Raises DivergenceError naming the step when a value stops being finite.
+    """
+    from .derive import derive  # the symbolic side, used once, before the loop
+
+    kernels = derive(model, loss).compile(arithmetic)
+    return run(kernels, x, y, lr=lr, batch_size=batch_size, epochs=epochs, init=init,
+               momentum=momentum, dampening=dampening, nesterov=nesterov,
+               weight_decay=weight_decay, maximize=maximize, shuffle=shuffle, seed=seed,
+               drop_last=drop_last, orders=orders, model=model.text,
+               loss=getattr(loss, "name", loss))

@@ -1,0 +1,144 @@
+"""Trajectory: the record of an SGD run, kept column by column.
+
+One array per quantity (epoch, batch, n, params, loss, grad, updated), so that
+recording many steps costs a row write, not a Python object; ``traj.steps[k]``
+makes a ``Step`` view on access.
+
+>>> import numpy as np
+>>> from analytic_sgd.trajectory import Trajectory
+>>> t = Trajectory.from_columns(("w",), "float64", epoch=[1], batch=[1], n=[3],
+...                             params=[[0.0]], loss=[1.0], grad=[[-2.0]], updated=[[0.02]])
+>>> t.steps[0]
+Step(epoch=1, batch=1, n=3, params={'w': 0.0}, loss=1.0, grad={'w': -2.0}, updated={'w': 0.02})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Step", "Trajectory"]
+
+DTYPES = {"float64": np.float64, "float32": np.float32, "exact": object}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One batch: ``params`` before, ``loss`` and ``grad`` at them, ``updated`` after."""
+
+    epoch: int
+    batch: int
+    n: int
+    params: np.ndarray
+    loss: Any
+    grad: np.ndarray
+    updated: np.ndarray
+    names: tuple[str, ...] = field(repr=False, default=())
+
+    def __repr__(self) -> str:
+        def named(values):
+            return {k: _plain(v) for k, v in zip(self.names, values)}
+
+        return (f"Step(epoch={self.epoch}, batch={self.batch}, n={self.n}, "
+                f"params={named(self.params)}, loss={_plain(self.loss)}, "
+                f"grad={named(self.grad)}, updated={named(self.updated)})")
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+class _Steps(Sequence):
+    def __init__(self, traj: Trajectory) -> None:
+        self._t = traj
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        t = self._t
+        k = range(len(t))[k]
+        return Step(int(t.epoch[k]), int(t.batch[k]), int(t.n[k]), t.params[k], t.loss[k],
+                    t.grad[k], t.updated[k], t.param_names)
+
+
+@dataclass
+class Trajectory:
+    """Columns of an SGD run; ``steps`` gives Step views; ``meta`` describes the problem."""
+
+    param_names: tuple[str, ...]
+    arithmetic: str
+    epoch: np.ndarray
+    batch: np.ndarray
+    n: np.ndarray
+    params: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    updated: np.ndarray
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, steps: int, kernels, **meta) -> Trajectory:
+        """Room for ``steps`` records of ``kernels``' parameters and arithmetic."""
+        p, dtype = len(kernels.params), kernels.dtype
+        meta = {"inputs": kernels.inputs, **meta}
+        return cls(kernels.params, kernels.arithmetic, np.zeros(steps, np.int64),
+                   np.zeros(steps, np.int64), np.zeros(steps, np.int64),
+                   np.zeros((steps, p), dtype), np.zeros(steps, dtype), np.zeros((steps, p), dtype),
+                   np.zeros((steps, p), dtype), meta)
+
+    @classmethod
+    def from_columns(cls, param_names, arithmetic: str, **columns) -> Trajectory:
+        """A Trajectory from whole columns (lists or arrays)."""
+        dtype = DTYPES[arithmetic]
+        ints = {k: np.asarray(columns.pop(k), np.int64) for k in ("epoch", "batch", "n")}
+        meta = columns.pop("meta", {})
+        values = {k: np.asarray(v, dtype) for k, v in columns.items()}
+        return cls(tuple(param_names), arithmetic, **ints, **values, meta=meta)
+
+    def record(self, row: int, epoch: int, batch: int, n: int, params, loss, grad, updated) -> None:
+        self.epoch[row], self.batch[row], self.n[row] = epoch, batch, n
+        self.params[row], self.loss[row] = params, loss
+        self.grad[row], self.updated[row] = grad, updated
+
+    def head(self, rows: int) -> Trajectory:
+        """The first ``rows`` records (a copy)."""
+        cut = {k: getattr(self, k)[:rows].copy()
+               for k in ("epoch", "batch", "n", "params", "loss", "grad", "updated")}
+        return Trajectory(self.param_names, self.arithmetic, **cut, meta=dict(self.meta))
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+    @property
+    def steps(self) -> _Steps:
+        return _Steps(self)
+
+    @property
+    def final(self) -> np.ndarray:
+        """The parameters after the last step."""
+        return self.updated[-1]
+
+    def rising_streak(self) -> int:
+        """The longest run of steps in a row whose loss is above the step before."""
+        longest = current = 0
+        for before, after in zip(self.loss[:-1], self.loss[1:]):
+            current = current + 1 if after > before else 0
+            longest = max(longest, current)
+        return longest
+
+    def _repr_html_(self) -> str:
+        from .render.trajectory import to_html
+
+        return to_html(self)
+
+    def to_pandas(self):
+        """A pandas DataFrame, one row per step (needs the ``pandas`` extra)."""
+        from .render.trajectory import to_pandas
+
+        return to_pandas(self)
