@@ -1,0 +1,26 @@
+"""``analytic-sgd derive``: the chain rule, node by node, with its proof."""
+
+from __future__ import annotations
+
+import sys
+
+from .options import add_model_options
+
+
+def add_parser(sub):
+    p = sub.add_parser("derive", help="the chain rule, node by node, with its proof",
+                       description="Print the unit nodes, local derivatives, chain products, "
+                       "closed forms and the proof for a model and loss.")
+    add_model_options(p)
+    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "json"])
+    return p
+
+
+def run(args) -> int:
+    from ..derive import derive
+    from ..model import model_from_name
+    from ..render.derivation import render
+
+    model = model_from_name(args.model or "linear", args.params)
+    sys.stdout.write(render(derive(model, args.loss or "mse"), args.format))
+    return 0

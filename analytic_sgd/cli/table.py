@@ -1,0 +1,39 @@
+"""``analytic-sgd table``: the SGD table of a problem, batch by batch."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import DivergenceError
+from .options import add_problem_options, problem_from_args
+
+
+def add_parser(sub):
+    p = sub.add_parser("table", help="the SGD table, one row per batch",
+                       description="Run SGD with the derived kernels and print one row per "
+                       "batch: the gradient and loss at the parameters before the update, and "
+                       "the parameters after it. Default: the worked-linear example.")
+    add_problem_options(p)
+    p.add_argument("--arithmetic", default="float64", choices=["exact", "float64", "float32"])
+    p.add_argument("--format", default="text",
+                   choices=["text", "markdown", "latex", "csv", "json"])
+    p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places")
+    return p
+
+
+def run(args) -> int:
+    from ..render.trajectory import render
+    from .options import positive_int
+
+    digits = None
+    if args.digits is not None:
+        digits = 0 if args.digits.strip() == "0" else positive_int("--digits", args.digits)
+    problem = problem_from_args(args)
+    try:
+        traj = problem.run(args.arithmetic)
+    except DivergenceError as exc:
+        if exc.trajectory is not None and args.format in ("text", "markdown"):
+            sys.stdout.write(render(exc.trajectory, args.format, digits))
+        raise
+    sys.stdout.write(render(traj, args.format, digits))
+    return 0
