@@ -104,7 +104,7 @@ def run(kernels, x, y, *, lr, batch_size: int, epochs: int = 1, init=None, momen
                 raise OptionError(
                     f"exact arithmetic: after step {row} the parameters are irrational (the "
                     f"square root of the loss) and their exact form grows about tenfold per "
-                    f"step; run this loss exactly for one step, or use float64"
+                    f"step; run this loss exactly for one step (--epochs 1, full batch), or use float64"
                 )
     return traj
 

@@ -1,0 +1,113 @@
+"""What every backend shares: the problem's data, start, batches and update rule in one dtype.
+
+An ``Adapter`` binds a Problem to a dtype (``float32`` or ``float64``) and gives
+
+* ``gradient(theta, x, y)``: the backend's loss and gradient at ``theta`` on one batch;
+* ``gradients()``: those at the start, on each batch of the first epoch (gradient mode);
+* ``trajectory()``: the whole run (trajectory mode), as a ``Trajectory``.
+
+Every backend sees the same inputs: the data cast to the dtype, the start from
+``analytic_sgd.sgd.initial_params``, the batches from ``analytic_sgd.batches.batch_orders``
+and the settings as the Python floats ``torch.optim.SGD`` is given. The default
+``trajectory`` applies ``analytic_sgd.optim.SGDRule`` (torch's update, bit for bit) to the
+backend's gradient: JAX and HIPS autograd have no optimizer with torch's semantics, so only
+their gradients are theirs. The torch adapter runs ``torch.optim.SGD`` itself.
+
+>>> from analytic_sgd.problem import example_problem
+>>> a = Adapter(example_problem("worked-linear"), "float32")
+>>> a.start.tolist(), [b.tolist() for b in a.batches()[0]]
+([0.0, 0.0], [[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+import numpy as np
+
+from ..batches import batch_orders
+from ..errors import MissingExtraError, OptionError
+from ..optim import SGDRule, SGDSettings
+from ..sgd import initial_params
+from ..trajectory import Trajectory
+
+__all__ = ["Adapter", "DTYPES", "require", "settings_of"]
+
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def require(module: str, backend: str, extra: str) -> ModuleType:
+    """``import module``, or MissingExtraError naming the extra that installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(
+            f"the {backend} cross-check needs {module.split('.')[0]}, which is not installed; "
+            f"install it with: pip install 'analytic-sgd[{extra}]'") from exc
+
+
+def settings_of(problem) -> SGDSettings:
+    """The update settings as torch.optim.SGD receives them: Python floats and bools."""
+    return SGDSettings(float(problem.lr), float(problem.momentum), float(problem.dampening),
+                       nesterov=bool(problem.nesterov), weight_decay=float(problem.weight_decay),
+                       maximize=bool(problem.maximize))
+
+
+class Adapter:
+    """One problem in one dtype. Subclasses set ``name`` and define ``gradient``."""
+
+    name = "analytic"
+    notes: tuple[str, ...] = ()
+
+    def __init__(self, problem, dtype: str) -> None:
+        if dtype not in DTYPES:
+            raise OptionError(f"dtype must be float32 or float64, got {dtype!r}")
+        self.problem, self.dtype_name, self.dtype = problem, dtype, DTYPES[dtype]
+        self.kernels = problem.kernels(dtype)
+        self.x, self.y = self._data()
+        self.start = initial_params(self.kernels, problem.init)
+
+    def _data(self) -> tuple[np.ndarray, np.ndarray]:
+        x = np.asarray(self.problem.x, dtype=self.dtype)
+        if x.ndim == 2 and x.shape[1] == 1 and len(self.kernels.inputs) == 1:
+            x = x[:, 0]
+        return x, np.asarray(self.problem.y, dtype=self.dtype)
+
+    def columns(self, x: np.ndarray) -> list[np.ndarray]:
+        """The model's inputs as separate 1-d arrays, in the model's input order."""
+        return [x] if x.ndim == 1 else [np.ascontiguousarray(x[:, j]) for j in range(x.shape[1])]
+
+    def batches(self) -> list[list[np.ndarray]]:
+        p = self.problem
+        return batch_orders(len(self.y), p.batch_size, epochs=p.epochs, shuffle=p.shuffle,
+                            seed=p.seed, drop_last=p.drop_last, orders=p.orders)
+
+    def gradient(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
+        """The loss and gradient at ``theta`` on one batch (the derived kernels here)."""
+        return self.kernels.loss_and_grad(theta, x, y)
+
+    def gradients(self) -> Trajectory:
+        """Loss and gradient at the start on each batch of the first epoch (no update)."""
+        rows = [(1, b, index, self.start, *self.gradient(self.start, self.x[index], self.y[index]),
+                 self.start) for b, index in enumerate(self.batches()[0], start=1)]
+        return self._collect(rows)
+
+    def trajectory(self) -> Trajectory:
+        """The whole run: the backend's gradient, then the update rule, batch after batch."""
+        rule, theta, rows = SGDRule(settings_of(self.problem), self.dtype), self.start, []
+        with np.errstate(all="ignore"):  # a diverging run is reported, not stopped
+            for epoch, batches in enumerate(self.batches(), start=1):
+                for b, index in enumerate(batches, start=1):
+                    value, grad = self.gradient(theta, self.x[index], self.y[index])
+                    updated = rule.step(theta, np.asarray(grad, self.dtype))
+                    rows.append((epoch, b, index, theta, value, grad, updated))
+                    theta = updated
+        return self._collect(rows)
+
+    def _collect(self, rows) -> Trajectory:
+        epoch, batch, index, params, loss, grad, updated = zip(*rows)
+        return Trajectory.from_columns(self.kernels.params, self.dtype_name, epoch=epoch,
+                                       batch=batch, n=[len(i) for i in index], params=params,
+                                       loss=loss, grad=grad, updated=updated,
+                                       meta={"backend": self.name})

@@ -1,0 +1,157 @@
+import json
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from analytic_sgd.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_default_table_is_the_worked_example(capsys):
+    code, out, err = run(capsys, "table", "--digits", "2")
+    assert code == 0 and err == ""
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert rows[0] == ["1", "3", "-26.67", "-24.00", "0.27", "0.24", "146.67"]
+    assert rows[2] == ["3", "3", "-169.19", "-24.10", "3.32", "0.81", "145.28"]
+
+
+def test_exact_json_has_the_documented_shape_and_rationals(capsys):
+    code, out, _ = run(capsys, "table", "--arithmetic", "exact", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert set(doc) == {"model", "inputs", "params", "loss", "arithmetic", "lr", "batch_size",
+                        "epochs", "steps"}
+    assert doc["model"] == "b + w*x" and doc["lr"] == "1/100" and doc["arithmetic"] == "exact"
+    first = doc["steps"][0]
+    assert set(first) == {"epoch", "batch", "n", "params", "loss", "grad", "updated"}
+    assert (first["grad"]["w"], first["grad"]["b"], first["loss"]) == ("-80/3", "-24", "440/3")
+    assert (first["updated"]["w"], first["updated"]["b"]) == ("4/15", "6/25")
+    assert Fraction(doc["steps"][-1]["updated"]["w"]) == Fraction(1399427, 421875)
+
+
+def test_float_json_round_trips_the_binary_values(capsys):
+    import numpy as np
+
+    from analytic_sgd.problem import example_problem
+
+    for arithmetic in ("float64", "float32"):
+        code, out, _ = run(capsys, "table", "--example", "noisy-quadratic", "--arithmetic",
+                           arithmetic, "--format", "json")
+        doc = json.loads(out)
+        traj = example_problem("noisy-quadratic").run(arithmetic)
+        dtype = np.dtype(arithmetic).type
+        assert [dtype(s["loss"]) for s in doc["steps"]] == list(traj.loss)
+
+
+@pytest.mark.parametrize("fmt, marker", [("markdown", "| batch |"), ("latex", r"\toprule"),
+                                         ("csv", "epoch,batch,n,w,b,loss")])
+def test_other_formats(capsys, fmt, marker):
+    code, out, _ = run(capsys, "table", "--format", fmt)
+    assert code == 0 and marker in out
+
+
+def test_rising_loss_gets_a_note(capsys):
+    code, out, _ = run(capsys, "table", "--example", "noisy-quadratic", "--digits", "3")
+    assert code == 0 and "may be too large" in out
+
+
+def test_options_override_the_example(capsys):
+    code, out, _ = run(capsys, "table", "--batch-size", "4", "--epochs", "2", "--momentum", "0.9",
+                       "--init", "w=1,b=2", "--format", "json")
+    doc = json.loads(out)
+    assert [s["n"] for s in doc["steps"]] == [4, 4, 1, 4, 4, 1]
+    assert doc["steps"][0]["params"] == {"w": 1.0, "b": 2.0}
+
+
+def test_data_file_is_read_exactly(capsys, tmp_path):
+    f = tmp_path / "d.csv"
+    f.write_text("x,y\n0.1,1\n0.2,2\n0.3,3\n")
+    code, out, _ = run(capsys, "table", "--data", str(f), "--arithmetic", "exact", "--format",
+                       "json", "--batch-size", "3")
+    doc = json.loads(out)
+    # l = mean of (0 - y)^2 = 14/3; dl/dw = -2/3 * (0.1 + 0.4 + 0.9) = -14/15 exactly
+    assert doc["steps"][0]["loss"] == "14/3" and doc["steps"][0]["grad"]["w"] == "-14/15"
+
+
+def test_examples_lists_one_line_each(capsys):
+    code, out, _ = run(capsys, "examples")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "worked-linear", "noisy-quadratic", "rollercoaster", "two-feature-linear"]
+
+
+BAD = [
+    (["--batch-size", "0"], "--batch-size"),
+    (["--batch-size", "-3"], "--batch-size"),
+    (["--batch-size", "2.5"], "whole number"),
+    (["--lr", "nan"], "not finite"),
+    (["--lr", "inf"], "not finite"),
+    (["--lr", "fast"], "not a number"),
+    (["--lr", "-0.1"], "zero or more"),
+    (["--epochs", "0"], "--epochs"),
+    (["--init", "q=1"], "not a parameter"),
+    (["--init", "w=1,w=2"], "twice"),
+    (["--init", "w=nan"], "not finite"),
+    (["--init", "w"], "NAME=VALUE"),
+    (["--example", "nope"], "unknown example"),
+    (["--nesterov"], "nesterov"),
+    (["--momentum", "0.9", "--dampening", "0.5", "--nesterov"], "nesterov"),
+    (["--shuffle"], "--seed"),
+    (["--seed", "x", "--shuffle"], "--seed"),
+    (["--arithmetic", "float16"], "invalid choice"),
+    (["--model", "w*x+", "--params", "w"], "model"),
+    (["--model", "poly:3", "--init", "a=1"], "not a parameter"),
+    (["--batch-size", "20", "--drop-last"], "drop_last"),
+    (["--digits", "-1"], "--digits"),
+    (["--lr", "10", "--epochs", "400", "--batch-size", "9"], "not finite"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_options_exit_2_naming_the_problem(capsys, argv, fragment):
+    code, _, err = run(capsys, "table", *argv)
+    assert code == 2
+    assert fragment.lower() in err.lower()
+    assert 1 <= len(err.strip().splitlines()) <= 2 and "Traceback" not in err
+
+
+FILES = {
+    "missing column": ("x,z\n1,2\n", "line 1", "y"),
+    "non-numeric cell": ("x,y\n1,2\n3,abc\n", "line 3", "abc"),
+    "nan": ("x,y\n1,nan\n", "line 2", "finite"),
+    "infinity": ("x,y\n1,-Infinity\n", "line 2", "finite"),
+    "overflow": ("x,y\n1e999,1\n", "line 2", "finite"),
+    "no rows": ("x,y\n", "", "no data"),
+    "ragged row": ("x,y\n1,2\n3\n", "line 3", "cells"),
+    "empty file": ("", "", "empty"),
+    "empty cell": ("x,y\n1,\n", "line 2", ""),
+}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_malformed_files_exit_2_naming_file_and_line(capsys, tmp_path, name):
+    text, line, reason = FILES[name]
+    f = tmp_path / f"{name.replace(' ', '_')}.csv"
+    f.write_text(text)
+    code, _, err = run(capsys, "table", "--data", str(f))
+    assert code == 2
+    assert f.name in err and line in err and reason.lower() in err.lower()
+    assert len(err.strip().splitlines()) <= 2 and "Traceback" not in err
+
+
+def test_missing_file(capsys, tmp_path):
+    code, _, err = run(capsys, "table", "--data", str(tmp_path / "nope.csv"))
+    assert code == 2 and "nope.csv" in err
+
+
+def test_installed_command_runs_without_a_traceback():
+    out = subprocess.run([sys.executable, "-m", "analytic_sgd", "table", "--lr", "x"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
