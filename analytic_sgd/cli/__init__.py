@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "proven, and checked against frameworks.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
-    for name, module in _commands():
+    for _name, module in _commands():
         module.add_parser(sub).set_defaults(handler=module.run)
     return parser
 
