@@ -1,0 +1,47 @@
+"""README.md shows real output: every ``$ analytic-sgd ...`` in a console block is run
+and its output compared with the lines shown under it."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from analytic_sgd.cli import main
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SLOW = ("crosscheck", "golden", "plot")  # checked in their own tests, with their own extras
+
+
+def examples():
+    blocks = re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    for block in blocks:
+        command, expected = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command:
+                    yield command, "\n".join(expected)
+                command, expected = line[2:], []
+            elif command:
+                expected.append(line)
+        if command:
+            yield command, "\n".join(expected)
+
+
+CASES = [(c, e) for c, e in examples() if c.startswith("analytic-sgd ")
+         and not any(f" {word}" in c for word in SLOW)]
+
+
+def test_the_readme_has_commands_to_check():
+    assert len(CASES) >= 10
+
+
+@pytest.mark.parametrize("command, expected", CASES, ids=[c for c, _ in CASES])
+def test_readme_output_is_real(command, expected, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.csv").write_text("x,y\n1,2\n3,abc\n")
+    main(shlex.split(command)[1:])
+    out, err = capsys.readouterr()
+    assert (out + err).rstrip("\n") == expected.rstrip("\n")
