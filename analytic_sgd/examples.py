@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -88,7 +89,8 @@ def _two_feature_linear():
 
 
 def _rollercoaster_start() -> tuple[str, ...]:
-    return tuple(repr(float(v)) for v in _rollercoaster_draws()[1])
+    """The drawn float32 start as exact decimals (a float32 is a finite binary fraction)."""
+    return tuple(str(Decimal(float(v))) for v in _rollercoaster_draws()[1])
 
 
 EXAMPLES = {
