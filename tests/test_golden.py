@@ -10,7 +10,6 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from analytic_sgd import golden
 from analytic_sgd.cli import main
 from analytic_sgd.examples import EXAMPLES
 from analytic_sgd.golden import (
@@ -25,6 +24,7 @@ from analytic_sgd.golden import (
     load_golden,
     read_document,
     shipped_directory,
+    store,
     write_golden,
 )
 
@@ -143,7 +143,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch
     def crash(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(golden.os, fail_at, crash)
+    monkeypatch.setattr(store.os, fail_at, crash)
     with pytest.raises(OSError, match="disk full"):
         write_golden(path, new)
     assert path.read_bytes() == old
@@ -158,9 +158,10 @@ def test_write_killed_midway_leaves_the_old_file(tmp_path):
     script = (
         "import os, signal\n"
         "from analytic_sgd import golden\n"
+        "from analytic_sgd.golden import store\n"
         "doc = golden.golden_document('worked-linear', 'float64')\n"
         "doc['note'] = 'never written'\n"
-        "golden.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "store.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
         f"golden.write_golden({str(path)!r}, doc)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
