@@ -91,9 +91,11 @@ class Derivation:
         return compile_kernels(self, arithmetic)
 
     def _repr_latex_(self) -> str:
+        """``$$\\begin{aligned}...$$``: read by MathJax (Jupyter) and KaTeX (VS Code) alike."""
         from .render.derivation import to_latex
 
-        return to_latex(self)
+        body = to_latex(self).replace("{align*}", "{aligned}").strip()
+        return f"$${body}$$"
 
     def _repr_markdown_(self) -> str:
         from .render.derivation import to_markdown

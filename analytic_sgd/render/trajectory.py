@@ -166,7 +166,11 @@ def to_pandas(traj):
         raise MissingExtraError(
             "Trajectory.to_pandas needs pandas; install it with pip install 'analytic-sgd[pandas]'"
         ) from None
-    return pd.read_csv(io.StringIO(to_csv(traj)), dtype=str if traj.arithmetic == "exact" else None)
+    text = to_csv(traj)
+    counts = ("epoch", "batch", "n")
+    header = text.split("\n", 1)[0].split(",")
+    exact = {c: str for c in header if c not in counts} if traj.arithmetic == "exact" else None
+    return pd.read_csv(io.StringIO(text), dtype=exact)
 
 
 FORMATS = {"text": to_text, "markdown": to_markdown, "latex": to_latex, "csv": to_csv,

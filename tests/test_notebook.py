@@ -1,0 +1,85 @@
+"""What a Jupyter notebook shows: Derivation as LaTeX and Markdown, Trajectory as HTML and pandas."""
+
+from __future__ import annotations
+
+import re
+import sys
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+
+import analytic_sgd as asgd
+from analytic_sgd.problem import example_problem
+
+
+@pytest.mark.parametrize("model, loss", [("linear", "mse"), ("quadratic", "rmse"),
+                                         ("two-feature-linear", "mse")])
+def test_derivation_reprs_hold_the_closed_forms(derive_cached, model, loss):
+    d = derive_cached(model, loss)
+    latex, markdown = d._repr_latex_(), d._repr_markdown_()
+    assert latex.startswith("$$\\begin{aligned}") and latex.rstrip().endswith("\\end{aligned}$$")
+    assert markdown.count("$$") % 2 == 0 and "$$" in markdown
+    for c in d.chains:
+        closed = sp.latex(c.closed_form)
+        assert closed in latex and closed in markdown
+        assert f"Chain rule for {c.param}" in markdown
+    for node in d.graph.nodes:
+        assert f"{node.name} &= " in latex
+
+
+def _cells(html: str) -> list[list[str]]:
+    return [re.findall(r"<t[dh]>(.*?)</t[dh]>", row) for row in re.findall(r"<tr>(.*?)</tr>", html)]
+
+
+@pytest.mark.parametrize("arithmetic", ["exact", "float64", "float32"])
+def test_trajectory_html_has_a_header_and_one_row_per_step(arithmetic):
+    traj = example_problem("worked-linear").run(arithmetic)
+    html = traj._repr_html_()
+    assert html.count("<tr>") == len(traj) + 1
+    rows = _cells(html)
+    assert rows[0] == ["batch", "n", "dl/dw", "dl/db", "w after", "b after", "loss"]
+    assert rows[1][:2] == ["1", "3"]
+    first = [-80 / 3, -24, 4 / 15, 6 / 25, 440 / 3]
+    assert [float(v) for v in rows[1][2:]] == pytest.approx(first, rel=1e-6, abs=1e-6)
+    assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
+
+
+def test_trajectory_html_of_many_epochs_has_the_epoch_column():
+    traj = example_problem("two-feature-linear").run()
+    rows = _cells(traj._repr_html_())
+    assert len(rows) == 101 and rows[0][0] == "epoch" and rows[-1][0] == "100"
+
+
+COLUMNS = ["epoch", "batch", "n", "w", "b", "loss", "dl/dw", "dl/db", "w_after", "b_after"]
+
+
+def test_to_pandas_has_one_row_per_step_and_the_columns():
+    pytest.importorskip("pandas")
+    traj = example_problem("worked-linear").run("float64")
+    df = traj.to_pandas()
+    assert list(df.columns) == COLUMNS and len(df) == len(traj)
+    assert df["loss"].tolist() == traj.loss.tolist()
+    assert df["w_after"].tolist() == traj.updated[:, 0].tolist()
+    assert df["batch"].tolist() == [1, 2, 3]
+
+
+def test_to_pandas_keeps_exact_values_exact():
+    pytest.importorskip("pandas")
+    df = example_problem("worked-linear").run("exact").to_pandas()
+    assert list(df.columns) == COLUMNS and len(df) == 3
+    assert Fraction(df["dl/dw"][0]) == Fraction(-80, 3)
+    assert Fraction(df["loss"][2]) == Fraction(2758091836, 18984375)
+
+
+def test_to_pandas_exact_counts_are_integers():
+    pytest.importorskip("pandas")
+    df = example_problem("worked-linear").run("exact").to_pandas()
+    assert df["batch"].tolist() == [1, 2, 3]
+
+
+def test_to_pandas_without_pandas_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas raises ImportError
+    traj = example_problem("worked-linear").run()
+    with pytest.raises(asgd.MissingExtraError, match=r"analytic-sgd\[pandas\]"):
+        traj.to_pandas()
