@@ -115,7 +115,7 @@ def _paths(graph: Graph, start: sp.Symbol, target: sp.Symbol) -> list[tuple[sp.S
 def index(graph: Graph, expr: sp.Expr) -> sp.Expr:
     """``expr`` with each input and the target replaced by its value for sample i (x -> x[i])."""
     leaves = graph.inputs + (graph.target,)
-    return expr.xreplace({s: sp.IndexedBase(s.name)[INDEX] for s in leaves})
+    return expr.xreplace({s: sp.IndexedBase(s.name, real=True)[INDEX] for s in leaves})
 
 
 def total(graph: Graph, per_sample: sp.Expr) -> sp.Expr:

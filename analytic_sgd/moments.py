@@ -67,7 +67,7 @@ class MomentForm:
         return tuple(self._index(m) for m in self.moments)
 
     def _index(self, expr):
-        return expr.xreplace({s: sp.IndexedBase(s.name)[INDEX] for s in expr.free_symbols
+        return expr.xreplace({s: sp.IndexedBase(s.name, real=True)[INDEX] for s in expr.free_symbols
                               if s.name != "n"})
 
 

@@ -6,7 +6,7 @@ from analytic_sgd.derive import INDEX
 from analytic_sgd.model import symbol
 
 n = sp.Symbol("n", integer=True, positive=True)
-X, Y = sp.IndexedBase("x"), sp.IndexedBase("y")
+X, Y = sp.IndexedBase("x", real=True), sp.IndexedBase("y", real=True)
 xi, yi = X[INDEX], Y[INDEX]
 w, b, a, c = (symbol(s) for s in "wbac")
 
@@ -62,7 +62,8 @@ def test_a_parameter_on_two_paths_sums_over_them():
 
 MODELS = ["linear", "quadratic", "poly:0", "poly:3", "two-feature-linear"]
 PARSED = [("w*exp(k*x)", "w k"), ("a*sin(k*x) + c", "a k c"), ("tanh(w*x + b)", "w b"),
-          ("w/(1 + x**2) - sqrt(k)*x", "w k"), ("log(k*x + 1)*w", "w k")]
+          ("w/(1 + x**2) - sqrt(k)*x", "w k"), ("log(k*x + 1)*w", "w k"),
+          ("abs(w*x) + b", "w b")]
 
 
 @pytest.mark.parametrize("loss", ["mse", "rmse", "sse"])

@@ -45,7 +45,7 @@ def test_least_squares_optimum_of_the_worked_example():
     xs, ys = list(range(9)), [2 * v + 10 for v in range(9)]
     n = form.n
 
-    x, y = sp.IndexedBase("x")[i], sp.IndexedBase("y")[i]
+    x, y = sp.IndexedBase("x", real=True)[i], sp.IndexedBase("y", real=True)[i]
 
     def at_data(expr):
         def total(s):

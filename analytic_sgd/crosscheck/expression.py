@@ -27,7 +27,7 @@ Example (numpy as the namespace; the frameworks work the same way):
 >>> m = parse_model("w*exp(k*x) + sqrt(2)", params="w k")
 >>> f = to_function(m.expr, m.params + m.inputs, np)
 >>> round(float(f(2.0, 0.5, np.array([0.0, 2.0]))[1]), 6)
-6.850049
+6.850777
 """
 
 from __future__ import annotations
@@ -114,11 +114,11 @@ def to_loss(model, loss, ns: ModuleType | Any) -> Callable[[Sequence, Sequence, 
     predict = to_function(model.expr, model.params + model.inputs, ns)
     reduce = ns.mean if loss.reduction == "mean" else ns.sum
 
-    def l(params, columns, y):  # noqa: E741 (the loss is called l throughout)
+    def batch_loss(params, columns, y):
         reduced = reduce((predict(*params, *columns) - y) ** 2)
         return ns.sqrt(reduced) if loss.outer == "sqrt" else reduced
 
-    return l
+    return batch_loss
 
 
 def _check(expr: sp.Expr) -> None:

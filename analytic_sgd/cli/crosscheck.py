@@ -1,0 +1,67 @@
+"""``analytic-sgd crosscheck``: the same problem through frameworks, against the derived run.
+
+Exit codes: 0 when every backend agrees with the reference, 1 when any disagrees (its
+worst rows are shown), 2 for bad usage or a framework that is not installed (the message
+names the extra to install).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .options import add_problem_options, problem_from_args
+
+AGAINST = ("torch", "jax", "autograd", "finite-difference", "all")
+
+
+def add_parser(sub):
+    p = sub.add_parser(
+        "crosscheck", help="compare PyTorch, JAX, autograd and finite differences with the "
+        "derived gradients, step by step",
+        description="Run the same problem (model, loss, data, start, batches, update "
+        "settings) through a framework and measure every loss, partial and updated "
+        "parameter against the reference (the exact run of the derived kernels). A value a "
+        "agrees with the reference b when |a - b| <= atol + rtol*|b|. Exit 0 when all agree, "
+        "1 when any disagrees, 2 for bad usage or a missing framework.")
+    p.add_argument("--against", required=True, choices=AGAINST,
+                   help="the backend to check, or all four (each must be installed)")
+    add_problem_options(p)
+    p.add_argument("--dtype", default="float64", choices=["float32", "float64"],
+                   help="the dtype of every backend's run (default float64)")
+    p.add_argument("--mode", default="trajectory", choices=["gradient", "trajectory"],
+                   help="trajectory: the whole run (default); gradient: loss and gradient at "
+                   "the start on each batch of the first epoch")
+    p.add_argument("--atol", help="absolute tolerance. Default per dtype and backend (float64: "
+                   "1e-12, float32: 1e-4), times the step k in trajectory mode; a given value "
+                   "applies as is at every step")
+    p.add_argument("--rtol", help="relative tolerance. Default per dtype and backend (float64: "
+                   "1e-12, float32: 1e-5), times the step k in trajectory mode; a given value "
+                   "applies as is at every step")
+    p.add_argument("--reference", default="exact", choices=["exact", "float64"],
+                   help="exact (default; RMSE runs of more than one step fall back to the "
+                   "derived float64 run) or the derived float64 run")
+    p.add_argument("--fd-method", default="auto", choices=["auto", "complex-step", "central"],
+                   help="finite differences: the complex step where the model allows it "
+                   "(auto, the default), or central differences")
+    p.add_argument("--all-rows", action="store_true",
+                   help="print every row (step, quantity) of every backend")
+    return p
+
+
+def _tolerance(name: str, text: str | None) -> float | None:
+    from .options import nonnegative_decimal
+
+    return None if text is None else abs(float(nonnegative_decimal(name, text)))
+
+
+def run(args) -> int:
+    from ..crosscheck import BACKENDS, crosscheck
+    from ..crosscheck.summary import render
+
+    atol, rtol = _tolerance("--atol", args.atol), _tolerance("--rtol", args.rtol)
+    problem = problem_from_args(args)
+    against = list(BACKENDS) if args.against == "all" else [args.against]
+    reports = crosscheck(problem, against, dtype=args.dtype, mode=args.mode, atol=atol,
+                         rtol=rtol, fd_method=args.fd_method, reference=args.reference)
+    sys.stdout.write(render(reports, problem, all_rows=args.all_rows))
+    return 0 if all(r.passed for r in reports) else 1

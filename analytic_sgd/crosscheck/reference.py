@@ -1,0 +1,77 @@
+"""The reference every backend is measured against: the derived kernels, exactly when possible.
+
+* Trajectory mode: the exact run (``problem.run("exact")``: rationals, settings and data
+  read as the decimals they are written as). RMSE runs of more than one step have no
+  exact form worth computing (the parameters become nested square roots): there the
+  reference is the derived float64 run, and the label says so.
+* Gradient mode: the exact kernels at the very inputs the backends get: the start and the
+  data as rounded to the run's dtype, read exactly. The error is then the backend's own,
+  not the rounding of its inputs.
+
+>>> from analytic_sgd.problem import example_problem
+>>> ref = trajectory_reference(example_problem("worked-linear"))
+>>> ref.label, ref.trajectory.steps[0].grad.tolist()
+('exact (rational arithmetic)', [-80/3, -24])
+>>> print(trajectory_reference(example_problem("rollercoaster")).label)  # doctest: +ELLIPSIS
+analytic float64 (exact not available: after step 1 the parameters are irrational...)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import OptionError
+from ..trajectory import Trajectory
+from .adapter import Adapter
+
+__all__ = ["Reference", "trajectory_reference", "gradient_reference", "REFERENCES"]
+
+REFERENCES = ("exact", "float64")
+EXACT = "exact (rational arithmetic)"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference values (a Trajectory) and a label saying what they are."""
+
+    label: str
+    trajectory: Trajectory
+
+    @property
+    def exact(self) -> bool:
+        return self.trajectory.arithmetic == "exact"
+
+
+def trajectory_reference(problem, reference: str = "exact") -> Reference:
+    """The whole run: exact, or the derived float64 run when asked or when exact is not possible."""
+    _check(reference)
+    if reference == "float64":
+        return Reference("analytic float64 (as asked)", problem.run("float64"))
+    try:
+        return Reference(EXACT, problem.run("exact"))
+    except OptionError as exc:
+        why = str(exc).split(";")[0].removeprefix("exact arithmetic: ")
+        why = why.replace(" (the square root of the loss)", "")
+        return Reference(f"analytic float64 (exact not available: {why})", problem.run("float64"))
+
+
+def gradient_reference(problem, dtype: str, reference: str = "exact") -> Reference:
+    """Loss and gradient at the dtype-rounded start on each batch of the first epoch."""
+    _check(reference)
+    arithmetic = "exact" if reference == "exact" else "float64"
+    inputs = Adapter(problem, dtype)  # the start and data as the backends get them
+    kernels = problem.kernels(arithmetic)
+    rows = [(1, b, index, inputs.start, *kernels.loss_and_grad(
+        inputs.start, inputs.x[index], inputs.y[index]), inputs.start)
+        for b, index in enumerate(inputs.batches()[0], start=1)]
+    epoch, batch, index, params, loss, grad, updated = zip(*rows)
+    traj = Trajectory.from_columns(kernels.params, arithmetic, epoch=epoch, batch=batch,
+                                   n=[len(i) for i in index], params=params, loss=loss,
+                                   grad=grad, updated=updated)
+    label = EXACT if reference == "exact" else "analytic float64 (as asked)"
+    return Reference(f"{label}, at the start and data as rounded to {dtype}", traj)
+
+
+def _check(reference: str) -> None:
+    if reference not in REFERENCES:
+        raise OptionError(f"reference must be exact or float64, got {reference!r}")
