@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 MAX_DEGREE = 10
+MAX_INPUTS = 20  # x1 .. x20
+MAX_TEXT = 1000  # the parser refuses longer text anyway
 
 
 def symbol(name: str) -> sp.Symbol:
@@ -145,8 +147,11 @@ def parse_model(text: str, params: str | Sequence[str], inputs: Sequence[str] | 
     from .parse import parse_expression, validate_names
 
     if inputs is None:
-        numbered = sorted({int(k) for k in _INPUT.findall(text)}) if isinstance(text, str) else []
-        inputs = tuple(f"x{k}" for k in range(1, max(numbered) + 1)) if numbered else ("x",)
+        numbered = [k for k in _INPUT.findall(text[:MAX_TEXT])] if isinstance(text, str) else []
+        if any(len(k) > 2 or int(k) > MAX_INPUTS for k in numbered):
+            raise ModelError(f"model {text[:60]!r}: inputs are x or x1 .. x{MAX_INPUTS}")
+        top = max((int(k) for k in numbered), default=0)
+        inputs = tuple(f"x{k}" for k in range(1, top + 1)) if top else ("x",)
     names = validate_names(params, inputs)
     expr = parse_expression(text, inputs, names)
     used = [symbol(i) for i in inputs if symbol(i) in expr.free_symbols]

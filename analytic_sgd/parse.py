@@ -14,10 +14,15 @@ argument to the functions in :data:`FUNCTIONS`.
 
 Limits
 ------
-At most MAX_LENGTH characters of printable ASCII; brackets and operators nested at most
-MAX_DEPTH deep (a long sum or product counts once); a constant exponent at most
-MAX_EXPONENT in size; number literals, and constants under a root, of at most MAX_DIGITS
-digits; every constant a finite real number in floating point. Anything else raises
+The text: at most MAX_LENGTH characters of printable ASCII, brackets and operators nested
+at most MAX_DEPTH deep (a long sum or product counts once). Numbers: literals of at most
+MAX_DIGITS digits, constant exponents between -MAX_EXPONENT and MAX_EXPONENT, every
+constant a finite real number in floating point, roots only of numbers of at most
+MAX_DIGITS digits, and powers of numbers of about 6,000 digits in all. Work: at most
+MAX_FUNCTIONS function calls and non-integer powers, nested at most MAX_FUNCTION_DEPTH
+deep, and a power of a sum that expands to at most 200 terms, because sympy's automatic
+simplification of such trees grows fast (these bound its work; they cannot make every
+accepted model cheap for sympy). Anything else raises
 :class:`~analytic_sgd.errors.ModelError`, quoting the text and giving the column.
 
 Examples
@@ -31,12 +36,13 @@ b + x/10
 >>> parse_expression("w*x.real", ["x"], ["w"])  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-analytic_sgd.errors.ModelError: model text 'w*x.real': attribute access 'x.real' ... (column 3); ...
+analytic_sgd.errors.ModelError: model text 'w*x.real': attribute access is not allowed, ... (column 3); ...
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import math
 import operator
@@ -48,8 +54,8 @@ import sympy
 
 from .errors import ModelError
 
-__all__ = ["FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_DIGITS",
-           "validate_names", "parse_expression"]
+__all__ = ["FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_DIGITS", "MAX_FUNCTIONS",
+           "MAX_FUNCTION_DEPTH", "RESERVED", "validate_names", "parse_expression"]
 
 FUNCTIONS: Mapping[str, Callable[[sympy.Expr], sympy.Expr]] = MappingProxyType({
     "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
@@ -57,23 +63,25 @@ FUNCTIONS: Mapping[str, Callable[[sympy.Expr], sympy.Expr]] = MappingProxyType({
 })
 _FLOAT = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "sin": math.sin, "cos": math.cos,
           "tan": math.tan, "tanh": math.tanh, "sinh": math.sinh, "cosh": math.cosh, "abs": abs}
-MAX_LENGTH = 1000
-MAX_DEPTH = 50
-MAX_EXPONENT = 100
-MAX_DIGITS = 30
-_MAX_BITS, _ROOT_BITS = 20_000, 100  # bits of all powers of numbers, of a root's argument
+MAX_LENGTH, MAX_DEPTH, MAX_EXPONENT, MAX_DIGITS = 1000, 50, 100, 30
+MAX_FUNCTIONS, MAX_FUNCTION_DEPTH = 25, 5
+_MAX_BITS, _ROOT_BITS = 20_000, 100  # bits of all powers of numbers; of a number under a root
+_MAX_TERMS = 200  # terms of an expanded power of a sum
 RESERVED = {"y": "the target", "n": "the sample count", "i": "the sample index", "l": "the loss"}
 _HINT = ("write the expression with numbers, declared names, + - * / ** and the functions "
          + ", ".join(FUNCTIONS))
-_WHAT = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
+_WHAT = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "a lambda",
          ast.ListComp: "a comprehension", ast.SetComp: "a comprehension", ast.Dict: "a dict",
          ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator", ast.Set: "a set",
-         ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'", ast.IfExp: "'if'/'else'",
-         ast.NamedExpr: "assignment ':='", ast.Starred: "'*' unpacking", ast.List: "a list",
-         ast.JoinedStr: "an f-string", ast.Tuple: "a tuple (a comma)"}
+         ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'", ast.List: "a list",
+         ast.IfExp: "a conditional expression", ast.NamedExpr: "an assignment ':='",
+         ast.Starred: "unpacking with '*'", ast.JoinedStr: "an f-string",
+         ast.Tuple: "a tuple (a comma)", ast.Mod: "'%'", ast.FloorDiv: "'//'", ast.MatMult: "'@'",
+         ast.BitXor: "'^' (a power is written **)", ast.BitOr: "'|'", ast.BitAnd: "'&'",
+         ast.LShift: "'<<'", ast.RShift: "'>>'", ast.Invert: "'~'", ast.Not: "'not'"}
 _APPLY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
           ast.Div: operator.truediv}
-_Value = tuple[sympy.Expr, "float | None"]  # the sympy value, and a float if it is a constant
+_Value = tuple[sympy.Expr, "float | None"]  # the sympy value, and its float if it is a constant
 
 
 def _error(text: str, what: str, column: int | None = None, hint: bool = False) -> ModelError:
@@ -83,18 +91,20 @@ def _error(text: str, what: str, column: int | None = None, hint: bool = False) 
 
 
 def _bits(number: sympy.Expr) -> int:
-    """Bits of an exact number's numerator or denominator: 1 for a non-rational."""
     return max(number.p.bit_length(), number.q.bit_length()) if number.is_Rational else 1
 
 
-def _size(expr: sympy.Expr) -> sympy.Rational:
-    """Bits of the exact numbers that sympy multiplies out when ``expr`` is raised to a power."""
-    total = sympy.Integer(0)
-    for factor in sympy.Mul.make_args(expr):
-        base, exponent = factor.as_base_exp()
-        if base.is_Rational and exponent.is_Rational:
-            total += (_bits(base) - 1) * abs(exponent)
-    return total
+def _terms(expr: sympy.Expr) -> int:
+    """An upper bound on the number of terms of ``expand(expr)``, capped above _MAX_TERMS."""
+    if expr.is_Add:
+        total = sum(_terms(arg) for arg in expr.args)
+    elif expr.is_Mul:
+        total = math.prod(_terms(arg) for arg in expr.args)
+    elif expr.is_Pow and expr.exp.is_Integer and (count := _terms(expr.base)) > 1:
+        total = math.comb(count + abs(int(expr.exp)) - 1, abs(int(expr.exp)))
+    else:
+        return 1
+    return min(total, _MAX_TERMS + 1)
 
 
 def _name_problem(name: object) -> str | None:
@@ -110,7 +120,7 @@ def _name_problem(name: object) -> str | None:
 
 
 def validate_names(params: str | Sequence[str], inputs: Sequence[str]) -> tuple[str, ...]:
-    """Return the parameter names as a tuple, checked: ``"w b"``, ``"w, b"`` or ``["w", "b"]``.
+    """Return the parameter names, checked: ``"w b"``, ``"w, b"`` or ``["w", "b"]``.
 
     Each must be a distinct plain identifier, not an input, a reserved letter
     (y n i l), a function name, a keyword or a name starting with '_'.
@@ -123,25 +133,27 @@ def validate_names(params: str | Sequence[str], inputs: Sequence[str]) -> tuple[
         if problem:
             raise ModelError(f"parameter name {name!r} cannot be used: {problem}")
         if name in names[:index]:
-            raise ModelError(f"parameter {name!r} is listed twice in {names}; list each once")
+            raise ModelError(f"parameter {name!r} is listed twice in {' '.join(names)!r}; "
+                             "list each once")
     return names
 
 
 def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str]) -> sympy.Expr:
-    """Return the sympy expression that ``text`` writes; symbols are ``Symbol(name, real=True)``.
+    """Return the sympy expression that ``text`` writes, with ``Symbol(name, real=True)``.
 
-    Raises ModelError, naming the column, for anything outside the whitelist.
+    Raises ModelError, quoting the text and naming the column, for anything else.
     """
-    names = (*inputs, *params)
-    for index, name in enumerate(names):
-        problem = _name_problem(name) or ("it is declared twice" if name in names[:index] else None)
+    names, seen = (*inputs, *params), set()
+    for name in names:
+        problem = _name_problem(name) or ("it is declared twice" if name in seen else None)
         if problem:
             raise ModelError(f"name {name!r} cannot be used in a model: {problem}")
+        seen.add(name)
     if not isinstance(text, str):
         raise ModelError(f"model text must be a string, not {type(text).__name__}")
     text = text.strip()
     if not text:
-        raise ModelError(f"model text {text!r} is empty: write an expression such as 'w*x + b'")
+        raise ModelError("model text is empty: write an expression such as 'w*x + b'")
     if len(text) > MAX_LENGTH:
         raise _error(text, f"it is {len(text)} characters long, more than {MAX_LENGTH}")
     depth = 0
@@ -157,9 +169,8 @@ def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str]) ->
         raise _error(text, f"not a valid expression: {exc.msg}", exc.offset) from None
     except (RecursionError, MemoryError, ValueError):
         raise _error(text, "too complex to read") from None
-    symbols = {name: sympy.Symbol(name, real=True) for name in names}
     try:
-        expr, _ = _Builder(text, symbols).build(tree.body, 1)
+        expr, _ = _Builder(text, names).build(tree.body, 1)
     except RecursionError:
         raise _error(text, "too complex to read") from None
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
@@ -168,20 +179,23 @@ def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str]) ->
 
 
 class _Builder:
-    def __init__(self, text: str, symbols: dict[str, sympy.Symbol]) -> None:
-        self.text, self.symbols, self.budget = text, symbols, _MAX_BITS
+    """Builds the sympy value of each whitelisted node, with a float for constants."""
+
+    def __init__(self, text: str, names: Sequence[str]) -> None:
+        self.text, self.symbols = text, {name: sympy.Symbol(name, real=True) for name in names}
+        self.bits, self.calls, self.nesting = _MAX_BITS, 0, 0
 
     def fail(self, node: ast.AST, what: str, hint: bool = False) -> ModelError:
-        return _error(self.text, what, getattr(node, "col_offset", -1) + 1, hint)
+        return _error(self.text, what, node.col_offset + 1, hint)
 
     def frag(self, node: ast.AST) -> str:
         part = ast.get_source_segment(self.text, node) or ""
         return repr(part if len(part) <= 40 else part[:37] + "...")
 
     def const(self, node: ast.AST, value: sympy.Expr, compute: Callable | None) -> _Value:
-        """Return ``value`` and, for a constant, its float (from ``compute``, else from sympy).
+        """``value`` and its float, from ``compute`` or else sympy; None if it is not constant.
 
-        The constant, or the numeric factor of a non-constant, must be a finite real float.
+        A constant, or the numeric factor of a non-constant, must be a finite real float.
         """
         symbolic = compute is None and bool(value.free_symbols)
         try:
@@ -191,8 +205,9 @@ class _Builder:
         except (ArithmeticError, ValueError, TypeError):
             approx = math.nan
         if not math.isfinite(approx):
-            raise self.fail(node, f"the constant in {self.frag(node)} is too large, undefined or "
-                            "not a real number")
+            what = "numeric factor is too large" if symbolic else (
+                "value is too large, undefined or not a real number")
+            raise self.fail(node, f"the {what} in {self.frag(node)}")
         return value, None if symbolic else approx
 
     def build(self, node: ast.AST, depth: int) -> _Value:
@@ -207,41 +222,44 @@ class _Builder:
             if isinstance(node.op, ast.UAdd):
                 return value, approx
             return -value, None if approx is None else -approx
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            return self.chain(node, depth, (ast.Add, ast.Sub))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
-            return self.chain(node, depth, (ast.Mult, ast.Div))
+        if isinstance(node, ast.BinOp) and type(node.op) in _APPLY:
+            return self.chain(node, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            base, exponent = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
+            exponent = self.build(node.right, depth + 1)
+            counted = not exponent[0].is_Integer
+            if counted:
+                self.enter(node)
+            base = self.build(node.left, depth + 1)
+            self.nesting -= counted
             return self.power(node, base, exponent, node.right)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
-        what = _WHAT.get(type(node), "this operator" if isinstance(node, (ast.BinOp, ast.UnaryOp))
-                         else f"'{type(node).__name__}'")
-        raise self.fail(node, f"{what} {self.frag(node)} is not allowed", hint=True)
+        kind = type(node.op) if isinstance(node, (ast.BinOp, ast.UnaryOp)) else type(node)
+        what = _WHAT.get(kind, f"'{kind.__name__}'")
+        raise self.fail(node, f"{what} is not allowed, in {self.frag(node)}", hint=True)
 
     def number(self, node: ast.Constant) -> _Value:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             kind = "a string" if isinstance(value, (str, bytes)) else repr(value)
-            raise self.fail(node, f"{kind} {self.frag(node)} is not allowed", hint=True)
-        digits = len(str(abs(value))) if isinstance(value, int) else 0
-        if isinstance(value, float):
+            raise self.fail(node, f"{kind} is not allowed, in {self.frag(node)}", hint=True)
+        if isinstance(value, int):
+            exact, digits = sympy.Integer(value), len(str(abs(value)))
+        else:  # the decimal text, read exactly: 0.1 is 1/10
             decimal = Decimal((ast.get_source_segment(self.text, node) or "").replace("_", ""))
+            exact = sympy.Rational(*decimal.as_integer_ratio())
             digits = len("".join(map(str, decimal.as_tuple().digits)).strip("0"))
+            if value == 0 and exact != 0:
+                raise self.fail(node, f"the number {self.frag(node)} is too small")
         if digits > MAX_DIGITS:
             raise self.fail(node, f"the number {self.frag(node)} has more than {MAX_DIGITS} digits")
-        if isinstance(value, int):
-            return self.const(node, sympy.Integer(value), lambda: value)
-        if value == 0 and decimal != 0:
-            raise self.fail(node, f"the number {self.frag(node)} is too small")
-        return self.const(node, sympy.Rational(*decimal.as_integer_ratio()), lambda: value)
+        return self.const(node, exact, lambda: value)
 
     def name(self, node: ast.Name) -> _Value:
         if node.id in self.symbols:
             return self.symbols[node.id], None
-        if node.id == "y":
-            what = "'y' is the target and cannot appear in the model"
+        if node.id in RESERVED:
+            what = f"{node.id!r} is reserved for {RESERVED[node.id]} and cannot appear in a model"
         elif node.id in FUNCTIONS:
             what = f"{node.id!r} is a function: call it as {node.id}(...)"
         elif node.id.startswith("_"):
@@ -252,22 +270,22 @@ class _Builder:
                     f"to make {node.id!r} a parameter, add it with --params")
         raise self.fail(node, what)
 
-    def chain(self, top: ast.BinOp, depth: int, ops: tuple[type, ...]) -> _Value:
+    def chain(self, top: ast.BinOp, depth: int) -> _Value:
         """A sum or a product, walked along its left spine so that it counts as one level."""
-        node, parts = top, []
-        while isinstance(node, ast.BinOp) and isinstance(node.op, ops):
-            parts.append((node.op, node.right))
+        node, parts, add = top, [], isinstance(top.op, (ast.Add, ast.Sub))
+        while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub) if add
+                                                         else (ast.Mult, ast.Div)):
+            parts.append((type(node.op), node.right))
             node = node.left
         first, approx = self.build(node, depth + 1)
         terms, steps = [first], []
-        for op, right in reversed(parts):
+        for kind, right in reversed(parts):
             value, part = self.build(right, depth + 1)
-            if isinstance(op, ast.Div) and value == 0:
+            if kind is ast.Div and value == 0:
                 raise self.fail(right, f"division by zero: {self.frag(right)} is 0")
-            kind = type(op)
             terms.append(-value if kind is ast.Sub else 1 / value if kind is ast.Div else value)
             steps.append((_APPLY[kind], part))
-        value = sympy.Add(*terms) if ops[0] is ast.Add else sympy.Mul(*terms)
+        value = sympy.Add(*terms) if add else functools.reduce(operator.mul, terms)  # as Python
         if approx is None or any(part is None for _, part in steps):
             return self.const(top, value, None)
 
@@ -279,27 +297,40 @@ class _Builder:
 
         return self.const(top, value, compute)
 
+    def enter(self, node: ast.AST) -> None:
+        """Count a function call or non-integer power: sympy's work on them grows fast."""
+        self.calls, self.nesting = self.calls + 1, self.nesting + 1
+        if self.calls > MAX_FUNCTIONS:
+            raise self.fail(node, f"{self.frag(node)} is function call or non-integer power "
+                            f"number {self.calls}: at most {MAX_FUNCTIONS} are allowed")
+        if self.nesting > MAX_FUNCTION_DEPTH:
+            raise self.fail(node, f"functions and non-integer powers are nested more than "
+                            f"{MAX_FUNCTION_DEPTH} deep at {self.frag(node)}")
+
     def power(self, node: ast.AST, base_value: _Value, exp_value: _Value, right: ast.AST) -> _Value:
+        """``base ** exponent``, refused where sympy would compute huge exact numbers."""
         (base, b), (exponent, e) = base_value, exp_value
         if e is not None and abs(e) > MAX_EXPONENT:
             raise self.fail(right, f"the exponent {self.frag(right)} is {e:.6g}, outside "
                             f"-{MAX_EXPONENT}..{MAX_EXPONENT}")
-        if e is not None and exponent.is_Rational:  # sympy computes such powers: bound the work
+        if e is not None and exponent.is_Rational:  # sympy multiplies out exact numbers: bound it
+            for factor in sympy.Mul.make_args(base):
+                inner, power = factor.as_base_exp()
+                if inner.is_Rational and power.is_Rational:
+                    self.bits -= (_bits(inner) - 1) * abs(power * exponent)
+                elif power.is_Rational and abs(power * exponent) > MAX_EXPONENT:
+                    raise self.fail(node, f"{self.frag(node)} makes the exponent "
+                                    f"{power * exponent}, outside -{MAX_EXPONENT}..{MAX_EXPONENT}")
             bits = _bits(base.as_coeff_Mul()[0])
-            self.budget -= _size(base) * abs(exponent)
             if bits > _ROOT_BITS and not exponent.is_Integer:
                 raise self.fail(node, f"{self.frag(node)} takes a root of a number of about "
                                 f"{bits * 3 // 10 + 1} digits: at most {MAX_DIGITS} are allowed")
-            if self.budget < 0:
-                raise self.fail(node, f"{self.frag(node)}: the powers of numbers in the model "
-                                "make numbers of over 6,000 digits")
-            for factor in base.args if base.is_Mul else (base,):
-                if factor.is_Pow and factor.exp.is_Rational and abs(
-                        factor.exp * exponent) > MAX_EXPONENT:
-                    raise self.fail(node, f"{self.frag(node)} makes the exponent "
-                                    f"{factor.exp * exponent}, outside "
-                                    f"-{MAX_EXPONENT}..{MAX_EXPONENT}")
+            if self.bits < 0:
+                raise self.fail(node, f"{self.frag(node)}: powers of numbers in the model make "
+                                "numbers of over 6,000 digits")
         value = sympy.Pow(base, exponent)
+        if _terms(value) > _MAX_TERMS:
+            raise self.fail(node, f"{self.frag(node)} expands to over {_MAX_TERMS} terms")
         return self.const(node, value, None if b is None or e is None else lambda: math.pow(b, e))
 
     def call(self, node: ast.Call, depth: int) -> _Value:
@@ -315,7 +346,9 @@ class _Builder:
         if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
             raise self.fail(node, f"{func.id}() takes one argument, without keywords or '*', "
                             f"not {self.frag(node)}")
+        self.enter(node)
         arg, approx = self.build(node.args[0], depth + 1)
+        self.nesting -= 1
         if func.id == "sqrt":
             return self.power(node, (arg, approx), (sympy.Rational(1, 2), 0.5), node)
         value = FUNCTIONS[func.id](arg)

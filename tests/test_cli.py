@@ -3,14 +3,7 @@ import subprocess
 import sys
 
 import pytest
-
-from analytic_sgd.cli import main
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from helpers import run
 
 
 def test_derive_linear_prints_the_derivation(capsys):

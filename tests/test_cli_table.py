@@ -4,14 +4,7 @@ import sys
 from fractions import Fraction
 
 import pytest
-
-from analytic_sgd.cli import main
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from helpers import run
 
 
 def test_default_table_is_the_worked_example(capsys):

@@ -6,8 +6,8 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import run
 
-from analytic_sgd.cli import main
 from analytic_sgd.crosscheck import BACKENDS, check, crosscheck, reference_for
 from analytic_sgd.crosscheck.report import measure
 from analytic_sgd.crosscheck.tolerance import Tolerance, default_tolerance
@@ -18,10 +18,6 @@ from analytic_sgd.problem import example_problem
 FRAMEWORKS = {"torch": "torch", "jax": "jax", "autograd": "autograd", "finite-difference": None}
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def needs(backend):

@@ -9,8 +9,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from helpers import run
 
-from analytic_sgd.cli import main
 from analytic_sgd.examples import EXAMPLES
 from analytic_sgd.golden import (
     ARITHMETICS,
@@ -31,10 +31,6 @@ from analytic_sgd.golden import (
 SHIPPED = shipped_directory()
 
 
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

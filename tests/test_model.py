@@ -56,7 +56,8 @@ def test_model_from_name(spec, params):
     "spec, params, fragment",
     [("poly:x", None, "poly:N"), ("poly:11", None, "degree"), ("w*x + q", None, "--params"),
      ("w*x + q", "w", "q"), ("w*x", "w k", "k does not appear"), ("linear", "w b", "--params"),
-     ("w*k", "w k", "does not use any input")],
+     ("w*k", "w k", "does not use any input"), ("w*x99999999", "w", "x1 .. x20"),
+     ("w*x21", "w", "x1 .. x20")],
 )
 def test_bad_model_specs_are_model_errors(spec, params, fragment):
     with pytest.raises(asgd.ModelError, match=fragment):

