@@ -14,13 +14,16 @@ after. Records are kept column by column in a ``Trajectory``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from .batches import batch_orders
-from .errors import DataError, DivergenceError, OptionError
+from .batches import batch_orders, check_positive_int
+from .engine import choose_engine, divergence, run_moments
+from .errors import DataError, OptionError
+from .moment_kernels import MOMENTS_MIN_ROWS
 from .optim import SGDRule, SGDSettings
 from .trajectory import Trajectory
 
@@ -68,10 +71,18 @@ def _check_data(kernels, x, y):
     return x, y
 
 
+def _steps(n: int, batch_size, epochs, drop_last: bool) -> int:
+    """The number of batches of the run (0 when drop_last leaves none; batch_orders says why)."""
+    batch_size = check_positive_int("batch_size", batch_size)
+    stop = n - n % batch_size if drop_last else n
+    return check_positive_int("epochs", epochs) * -(-stop // batch_size)
+
+
 def run(kernels, x, y, *, lr, batch_size: int, epochs: int = 1, init=None, momentum=0,
         dampening=0, nesterov: bool = False, weight_decay=0, maximize: bool = False,
         shuffle: bool = False, seed: int | None = None, drop_last: bool = False,
-        orders: Sequence[Sequence[int]] | None = None, model: str = "", loss: str = "") -> Trajectory:
+        orders: Sequence[Sequence[int]] | None = None, engine: str = "auto", model: str = "",
+        loss: str = "") -> Trajectory:
     """SGD with ``kernels`` over (x, y); see ``sgd`` for the arguments. Returns a Trajectory."""
     x, y = _check_data(kernels, x, y)
     # exact: sympy Rationals (0.01 is 1/100); float: Python floats, as torch receives them
@@ -80,24 +91,31 @@ def run(kernels, x, y, *, lr, batch_size: int, epochs: int = 1, init=None, momen
                            nesterov=bool(nesterov), weight_decay=setting(weight_decay),
                            maximize=bool(maximize))
     theta = initial_params(kernels, init)
+    steps = _steps(len(y), batch_size, epochs, drop_last)
+    engine = choose_engine(kernels, engine, steps, batch_size)
+    meta = dict(model=model, loss=loss, settings=settings, batch_size=batch_size, epochs=epochs,
+                engine=engine)
+    if engine == "moments":
+        traj = Trajectory.empty(steps, kernels, **meta)
+        return run_moments(kernels, x, y, settings, theta, traj, lr=lr, batch_size=batch_size,
+                           epochs=epochs, shuffle=shuffle, seed=seed, drop_last=drop_last,
+                           orders=orders)
     plan = batch_orders(len(y), batch_size, epochs=epochs, shuffle=shuffle, seed=seed,
                         drop_last=drop_last, orders=orders)
-    traj = Trajectory.empty(sum(len(e) for e in plan), kernels, model=model, loss=loss,
-                            settings=settings, batch_size=batch_size, epochs=epochs)
+    traj = Trajectory.empty(steps, kernels, **meta)
+    evaluate = kernels.loss_and_grad
+    if batch_size >= MOMENTS_MIN_ROWS and hasattr(kernels, "moment_kernels"):
+        evaluate = functools.partial(evaluate, method="elementwise")  # not the sums, even so
     rule = SGDRule(settings, kernels.dtype)
     row = 0
     for epoch, batches in enumerate(plan, start=1):
         for batch, index in enumerate(batches, start=1):
-            value, grad = kernels.loss_and_grad(theta, x[index], y[index])
+            value, grad = evaluate(theta, x[index], y[index])
             updated = rule.step(theta, grad)
             traj.record(row, epoch, batch, len(index), theta, value, grad, updated)
-            for name, values in (("loss", [value]), ("gradient", grad), ("parameters", updated)):
-                if not kernels.all_finite(values):
-                    raise DivergenceError(
-                        f"step {row + 1} (epoch {epoch}, batch {batch}): the {name} is not finite "
-                        f"({', '.join(map(str, values))}); try a smaller learning rate than {lr}",
-                        traj.head(row + 1),
-                    )
+            error = divergence(traj, row, lr, kernels.all_finite)
+            if error is not None:
+                raise error
             theta = updated
             row += 1
             if row < len(traj) and not kernels.all_rational(theta):
@@ -112,7 +130,8 @@ def run(kernels, x, y, *, lr, batch_size: int, epochs: int = 1, init=None, momen
 def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
         arithmetic: str = "float64", momentum=0.0, dampening=0.0, nesterov: bool = False,
         weight_decay=0.0, maximize: bool = False, shuffle: bool = False, seed: int | None = None,
-        drop_last: bool = False, orders: Sequence[Sequence[int]] | None = None) -> Trajectory:
+        drop_last: bool = False, orders: Sequence[Sequence[int]] | None = None,
+        engine: str = "auto") -> Trajectory:
     """Run mini-batch SGD on ``model`` with ``loss`` over (x, y) and record every step.
 
     Parameters
@@ -126,6 +145,10 @@ def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
     orders : explicit index orders, one per epoch, to replay a framework's batches.
     init : start values (mapping name -> value, or a sequence); zeros by default.
     arithmetic : "exact", "float64" (default) or "float32".
+    engine : "auto" (default), "elementwise" or "moments": see ``analytic_sgd.engine``.
+        The moment engine runs every batch at once; auto takes it in float arithmetic for
+        models linear in their parameters on runs of 1000 steps or more (or batches of
+        4096 rows or more); the elementwise engine rounds as torch.optim.SGD does.
 
     Returns
     -------
@@ -139,5 +162,5 @@ def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
     return run(kernels, x, y, lr=lr, batch_size=batch_size, epochs=epochs, init=init,
                momentum=momentum, dampening=dampening, nesterov=nesterov,
                weight_decay=weight_decay, maximize=maximize, shuffle=shuffle, seed=seed,
-               drop_last=drop_last, orders=orders, model=model.text,
+               drop_last=drop_last, orders=orders, engine=engine, model=model.text,
                loss=getattr(loss, "name", loss))

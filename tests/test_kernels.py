@@ -108,3 +108,105 @@ def test_kernels_agree_with_central_differences(degree, loss, params, data):
         scale = 1 + float(np.max(np.abs(grad)))
         # |a - b| <= atol + rtol*|b| with atol = 1e-6*scale, rtol = 1e-6
         assert abs(grad[j] - fd) <= 1e-6 * scale + 1e-6 * abs(fd), (j, grad[j], fd)
+
+
+# -- the moment form of the full-batch kernels ---------------------------------------------
+
+def moment_scale(k, theta, x, y):
+    """s = |outer'(R)| (|A| |θ| + |c|) per parameter: the size of the terms the sums cancel."""
+    mk = k.moment_kernels()
+    columns = [x] if x.ndim == 1 else list(x.T)
+    sums = mk.sums([np.asarray(c, k.dtype) for c in columns], np.asarray(y, k.dtype),
+                   np.asarray(theta, k.dtype), which="all")
+    a, c, _ = mk.affine(sums[:-1], len(y))
+    r = mk.reduce(sums[-1], len(y))
+    return np.abs(mk.outer_grad(r)) * (np.abs(a) @ np.abs(theta) + np.abs(c))
+
+
+def assert_methods_agree(k, theta, x, y):
+    from analytic_sgd.moment_kernels import RTOL
+
+    rtol = RTOL[k.arithmetic]
+    loss_m, grad_m = k.loss_and_grad(theta, x, y, method="moments")
+    loss_e, grad_e = k.loss_and_grad(theta, x, y, method="elementwise")
+    assert loss_m.dtype == grad_m.dtype == np.dtype(k.arithmetic)
+    assert abs(loss_m - loss_e) <= rtol * abs(loss_e)
+    assert np.all(np.abs(grad_m - grad_e) <= rtol * moment_scale(k, theta, x, y))
+
+
+@pytest.mark.parametrize("arithmetic", ["float64", "float32"])
+@pytest.mark.parametrize("model", ["linear", "quadratic", "poly:3", "poly:0", "two-feature-linear"])
+@pytest.mark.parametrize("loss", ["mse", "rmse", "sse"])
+def test_moments_and_elementwise_agree_within_the_stated_tolerance(model, loss, arithmetic):
+    k = asgd.derive(asgd.model_from_name(model), loss).compile(arithmetic)
+    rng = np.random.default_rng(len(model) + len(loss))
+    n = 5000
+    x = rng.uniform(-2, 2, (n, 2)) if model == "two-feature-linear" else rng.uniform(-2, 2, n)
+    y = rng.normal(3, 2, n)
+    for theta in (rng.normal(size=len(k.params)), np.zeros(len(k.params))):
+        assert_methods_agree(k, theta, x, y)
+
+
+def test_auto_takes_the_moments_from_enough_rows_and_the_sums_go_in_chunks(monkeypatch):
+    from analytic_sgd import moment_kernels
+
+    k = asgd.derive(asgd.quadratic(), "mse").compile("float64")
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, 10_000), rng.normal(size=10_000)
+    theta = np.array([0.5, -1.0, 2.0])
+    one = k.loss_and_grad(theta, x, y)
+    assert one[0] == k.loss_and_grad(theta, x, y, method="moments")[0]
+    monkeypatch.setitem(moment_kernels.CHUNK, "float64", 999)  # 11 chunks, the last short
+    chunked = k.loss_and_grad(theta, x, y, method="moments")
+    np.testing.assert_allclose(chunked[1], one[1], rtol=1e-13)
+    assert chunked[0] == pytest.approx(one[0], rel=1e-14)
+    np.testing.assert_array_equal(k.grad(theta, x, y), k.loss_and_grad(theta, x, y)[1])
+
+
+def test_the_moments_need_a_model_linear_in_its_parameters():
+    k = asgd.derive(asgd.parse_model("w*exp(k*x)", "w k"), "mse").compile("float64")
+    assert k.moment_kernels() is None
+    x = np.linspace(0, 1, 5000)
+    with pytest.raises(asgd.OptionError, match="linear in its parameters"):
+        k.grad([1.0, 1.0], x, x, method="moments")
+    with pytest.raises(asgd.OptionError, match="unknown method"):
+        k.grad([1.0, 1.0], x, x, method="fast")
+    assert asgd.derive(asgd.linear(), "mse").compile("exact").moment_kernels() is None
+
+
+def test_the_moment_form_of_the_worked_batch():
+    mk = asgd.derive(asgd.linear(), asgd.mse).compile("float64").moment_kernels()
+    assert mk.moments == ("x**2", "x", "x*y", "y", "y**2")
+    loss, grad = mk.loss_and_grad([0.0, 0.0], [np.array([0.0, 1, 2])], np.array([10.0, 12, 14]))
+    assert loss == pytest.approx(440 / 3, rel=1e-15)
+    np.testing.assert_allclose(grad, [-80 / 3, -24], rtol=1e-15)
+
+
+@pytest.mark.parametrize("arithmetic", ["float64", "float32"])
+@pytest.mark.parametrize("model, loss", [("linear", "mse"), ("quadratic", "rmse"),
+                                         ("two-feature-linear", "sse"),
+                                         (("w*exp(k*x)", "w k"), "mse")])
+def test_a_chunked_dask_array_gives_the_numpy_result(model, loss, arithmetic):
+    da = pytest.importorskip("dask.array")
+    m = asgd.parse_model(*model) if isinstance(model, tuple) else asgd.model_from_name(model)
+    k = asgd.derive(m, loss).compile(arithmetic)
+    rng = np.random.default_rng(4)
+    n = 20_000
+    x = rng.uniform(-1, 1, (n, 2)) if model == "two-feature-linear" else rng.uniform(-1, 1, n)
+    y = rng.normal(2, 1, n)
+    lazy_x = da.from_array(x, chunks=(3001, 2) if x.ndim == 2 else 3001)
+    lazy_y = da.from_array(y, chunks=3001)
+    theta = np.linspace(0.5, 1.5, len(k.params))
+    loss_d, grad_d = k.loss_and_grad(theta, lazy_x, lazy_y)
+    loss_n, grad_n = k.loss_and_grad(theta, x, y)
+    assert loss_d.dtype == grad_d.dtype == np.dtype(arithmetic)
+    rtol = 1e-12 if arithmetic == "float64" else 1e-5
+    assert loss_d == pytest.approx(loss_n, rel=rtol)
+    np.testing.assert_allclose(grad_d, grad_n, rtol=rtol, atol=rtol * np.abs(grad_n).max())
+
+
+def test_dask_arrays_are_refused_in_exact_arithmetic():
+    da = pytest.importorskip("dask.array")
+    k = asgd.derive(asgd.linear(), asgd.mse).compile("exact")
+    with pytest.raises(asgd.DataError, match="in memory"):
+        k.grad([0, 0], da.from_array(np.arange(3.0)), da.from_array(np.arange(3.0)))

@@ -163,3 +163,37 @@ def test_step_by_step_against_torch_optim_sgd(options):
         opt.step()
         np.testing.assert_allclose([w.item(), b.item()], step.updated, rtol=1e-13, atol=1e-13,
                                    err_msg=f"step {k + 1}")
+
+
+@pytest.mark.parametrize("engine", ["elementwise", "moments"])
+def test_both_engines_reproduce_the_published_table(engine):
+    for arithmetic in ("float64", "float32"):
+        traj = asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr="0.01", batch_size=3,
+                        arithmetic=arithmetic, engine=engine)
+        assert traj.meta["engine"] == engine and traj.loss.dtype == np.dtype(arithmetic)
+        for step, (_, _, dw, db, w, b, loss) in zip(traj.steps, PUBLISHED):
+            computed = [step.grad[0], step.grad[1], step.updated[0], step.updated[1], step.loss]
+            for value, published in zip(computed, (dw, db, w, b, loss)):
+                assert Decimal(at_published_rounding(value, published)) == Decimal(published)
+
+
+@pytest.mark.parametrize("options", [dict(momentum=0.9, nesterov=True),
+                                     dict(momentum=0.5, dampening=0.2, weight_decay=0.1),
+                                     dict(maximize=True)])
+def test_the_moment_engine_step_by_step_against_torch_optim_sgd(options):
+    torch = pytest.importorskip("torch")
+    traj = asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, epochs=2,
+                    engine="moments", **options)
+    w = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([w, b], lr=0.01, **options)
+    xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+    for step in traj.steps:
+        idx = slice(3 * (step.batch - 1), 3 * step.batch)
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(xt[idx] * w + b, yt[idx])
+        loss.backward()
+        np.testing.assert_allclose([w.grad.item(), b.grad.item()], step.grad, rtol=1e-12, atol=1e-12)
+        assert loss.item() == pytest.approx(float(step.loss), rel=1e-12)
+        opt.step()
+        np.testing.assert_allclose([w.item(), b.item()], step.updated, rtol=1e-12, atol=1e-12)
