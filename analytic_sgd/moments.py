@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .derive import INDEX, Derivation
+from .derive import INDEX, Derivation, linear_sums
 from .errors import DerivationError
 
 __all__ = ["MomentForm", "moment_form", "MAX_EXPLICIT_OPTIMUM"]
@@ -71,21 +71,8 @@ class MomentForm:
                               if s.name != "n"})
 
 
-def _linear_sums(expr: sp.Expr) -> sp.Expr:
-    """Split each Sum over its terms and pull out what does not depend on i."""
-    def split(s: sp.Sum) -> sp.Expr:
-        limits = s.limits
-        out = []
-        for term in sp.Add.make_args(sp.expand(s.function)):
-            const, rest = term.as_independent(INDEX)
-            out.append(const * (sp.Sum(rest, *limits).doit() if rest == 1 else sp.Sum(rest, *limits)))
-        return sp.Add(*out)
-
-    return sp.expand(expr.replace(lambda e: isinstance(e, sp.Sum), split))
-
-
 def _same(a: sp.Expr, b: sp.Expr) -> bool:
-    return sp.expand(_linear_sums(a) - _linear_sums(b)) == 0
+    return sp.expand(linear_sums(a) - linear_sums(b)) == 0
 
 
 def _prove(form: MomentForm, reduced: sp.Expr, derivation: Derivation) -> None:

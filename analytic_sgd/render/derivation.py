@@ -19,6 +19,8 @@ import json
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
+PROOF_METHOD = "expand(split sums of chain_rule - diff(l, p)) == 0, else simplify(...) == 0"
+
 __all__ = ["to_text", "to_markdown", "to_latex", "to_dict", "to_json", "FORMATS", "render"]
 
 
@@ -172,7 +174,7 @@ def to_dict(d) -> dict:
             }
             for c in d.chains
         ],
-        "proof": {"method": "simplify(chain_rule - diff(l, p)) == 0", "holds": d.proved},
+        "proof": {"method": PROOF_METHOD, "holds": d.proved},
     }
 
 
