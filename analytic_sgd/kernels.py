@@ -60,6 +60,13 @@ class _ExactPrinter(SymPyPrinter):
     def _print_Half(self, expr: sp.Rational) -> str:
         return self._print_Rational(expr)
 
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        # a small positive integer power as a product: sympy's Pow of Rationals is slow
+        if expr.exp.is_Integer and 2 <= expr.exp <= 4:
+            base = self.parenthesize(expr.base, 60)  # PRECEDENCE["Pow"]
+            return "*".join([base] * int(expr.exp))
+        return super()._print_Pow(expr, rational)
+
 
 def to_exact(value: Any, *, decimal: bool = False) -> sp.Expr:
     """A sympy number equal to ``value``: ints, Fractions and decimal strings exactly.
