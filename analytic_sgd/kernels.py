@@ -64,7 +64,7 @@ class _ExactPrinter(SymPyPrinter):
         # a small positive integer power as a product: sympy's Pow of Rationals is slow
         if expr.exp.is_Integer and 2 <= expr.exp <= 4:
             base = self.parenthesize(expr.base, 60)  # PRECEDENCE["Pow"]
-            return "*".join([base] * int(expr.exp))
+            return "(" + "*".join([base] * int(expr.exp)) + ")"  # safe inside 1/(...) too
         return super()._print_Pow(expr, rational)
 
 

@@ -210,3 +210,12 @@ def test_dask_arrays_are_refused_in_exact_arithmetic():
     k = asgd.derive(asgd.linear(), asgd.mse).compile("exact")
     with pytest.raises(asgd.DataError, match="in memory"):
         k.grad([0, 0], da.from_array(np.arange(3.0)), da.from_array(np.arange(3.0)))
+
+
+def test_exact_powers_in_denominators_keep_their_parentheses():
+    # 1/(w + 4)**2 appears in dl/dw; printed without parentheses it would be 1/x*x
+    d = asgd.derive(asgd.parse_model("w*x**3 + 1/(w + 4) + w/x**2", "w"), asgd.mse)
+    x, y = [1, 2, 3], [0, 1, 0]
+    exact = d.compile("exact").grad([1], x, y)
+    np.testing.assert_allclose([float(v) for v in exact], d.compile("float64").grad([1.0], x, y),
+                               rtol=1e-14)
