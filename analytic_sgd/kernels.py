@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import sympy as sp
-from sympy.printing.pycode import SymPyPrinter
 
 from .errors import DataError, OptionError
+from .exact import all_finite, exact_function, to_exact
 from .moment_kernels import MOMENTS_MIN_ROWS, is_dask
 
 __all__ = ["Kernels", "compile_kernels", "numpy_function", "ARITHMETICS", "METHODS",
@@ -48,49 +47,6 @@ __all__ = ["Kernels", "compile_kernels", "numpy_function", "ARITHMETICS", "METHO
 ARITHMETICS = ("exact", "float64", "float32")
 METHODS = ("auto", "elementwise", "moments")
 DTYPES = {"float64": np.float64, "float32": np.float32, "exact": object}
-_NONFINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
-
-
-class _ExactPrinter(SymPyPrinter):
-    """Prints rationals as ``Rational(p, q)`` so that generated code stays exact."""
-
-    def _print_Rational(self, expr: sp.Rational) -> str:
-        return f"Rational({expr.p}, {expr.q})"
-
-    def _print_Half(self, expr: sp.Rational) -> str:
-        return self._print_Rational(expr)
-
-    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
-        # a small positive integer power as a product: sympy's Pow of Rationals is slow
-        if expr.exp.is_Integer and 2 <= expr.exp <= 4:
-            base = self.parenthesize(expr.base, 60)  # PRECEDENCE["Pow"]
-            return "(" + "*".join([base] * int(expr.exp)) + ")"  # safe inside 1/(...) too
-        return super()._print_Pow(expr, rational)
-
-
-def to_exact(value: Any, *, decimal: bool = False) -> sp.Expr:
-    """A sympy number equal to ``value``: ints, Fractions and decimal strings exactly.
-
-    A float is read as the binary value it holds (data: ``0.1`` is not 1/10),
-    or, with ``decimal=True``, as the shortest decimal that prints it (settings:
-    ``lr=0.01`` is 1/100).
-
-    >>> to_exact("0.01"), to_exact(0.5), to_exact(0.01, decimal=True)
-    (1/100, 1/2, 1/100)
-    """
-    if isinstance(value, sp.Basic):
-        return value
-    if decimal and isinstance(value, (float, np.floating)) and np.isfinite(value):
-        value = repr(float(value))
-    if isinstance(value, (str, Fraction)):
-        value = Fraction(value)
-        return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, (int, np.integer)):
-        return sp.Integer(int(value))
-    value = float(value)
-    if not np.isfinite(value):
-        raise DataError(f"{value} has no exact value; exact arithmetic needs finite numbers")
-    return sp.Rational(*value.as_integer_ratio())
 
 
 @dataclass(frozen=True)
@@ -140,7 +96,7 @@ class Kernels:
     def all_finite(self, values) -> bool:
         """True when every value is a finite number."""
         if self.arithmetic == "exact":
-            return all(v not in _NONFINITE for v in np.ravel(values))
+            return all_finite(values)
         return bool(np.all(np.isfinite(values)))
 
     @property
@@ -307,11 +263,9 @@ def compile_kernels(derivation, arithmetic: str = "float64") -> Kernels:
     # the factors above the reduction, without the 1/n the mean already applies
     outer_grad = sp.diff(after, f)
     if arithmetic == "exact":
-        printer = _ExactPrinter({"fully_qualified_modules": False, "inline": True})
-        modules = [{"Rational": sp.Rational}, "sympy"]
-        per_sample = sp.lambdify(args, terms, modules=modules, printer=printer, cse=True)
-        outer = sp.lambdify([f], after, modules=modules, printer=printer)
-        outer_g = sp.lambdify([f], outer_grad, modules=modules, printer=printer)
+        per_sample = exact_function(args, terms, cse=True)
+        outer = exact_function([f], after)
+        outer_g = exact_function([f], outer_grad)
     else:
         per_sample = numpy_function(args, terms, cse=True)
         outer = numpy_function([f], after)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..kernels import to_exact
+from ..exact import to_exact
 from . import derivation as rd
 from .mermaid import plain
 from .textbook import aligned, display
