@@ -42,6 +42,7 @@ def test_the_readme_has_commands_to_check():
 def test_readme_output_is_real(command, expected, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.csv").write_text("x,y\n1,2\n3,abc\n")
+    (tmp_path / "points.csv").write_text("x,y\n0.1,1\n0.2,2\n0.3,3\n")
     main(shlex.split(command)[1:])
     out, err = capsys.readouterr()
     assert (out + err).rstrip("\n") == expected.rstrip("\n")
