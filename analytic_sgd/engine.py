@@ -113,8 +113,9 @@ def divergence(traj, row: int, lr, all_finite=_finite) -> DivergenceError | None
         if not all_finite(values):
             return DivergenceError(
                 f"step {row + 1} (epoch {traj.epoch[row]}, batch {traj.batch[row]}): the {name} "
-                f"is not finite ({', '.join(map(str, values))}); try a smaller learning rate "
-                f"than {lr}", traj.head(row + 1))
+                f"is not finite ({', '.join(map(str, values))}); " + (
+                    "check the start values and the data" if row == 0 and name != "parameters"
+                    else f"try a smaller learning rate than {lr}"), traj.head(row + 1))
     return None
 
 

@@ -78,7 +78,8 @@ class Kernels:
         """``value`` as a number of this arithmetic (settings: floats read as decimals)."""
         if self.arithmetic == "exact":
             return to_exact(value, decimal=decimal)
-        return self.dtype(value)
+        with np.errstate(over="ignore"):  # too large for the dtype: inf, reported by the caller
+            return self.dtype(value)
 
     def convert_data(self, values) -> np.ndarray:
         """An array of this arithmetic (exact: object array of sympy numbers, read exactly)."""

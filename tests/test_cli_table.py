@@ -148,3 +148,14 @@ def test_installed_command_runs_without_a_traceback():
     out = subprocess.run([sys.executable, "-m", "analytic_sgd", "table", "--lr", "x"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_a_start_too_large_for_float32_is_one_line(capsys):
+    code, _, err = run(capsys, "table", "--init", "w=1e39", "--arithmetic", "float32")
+    assert code == 2 and err.strip().splitlines() == [
+        "analytic-sgd: error: init values must be finite in float32: w=1e39"]
+
+
+def test_a_start_that_overflows_the_loss_blames_the_start(capsys):
+    code, _, err = run(capsys, "table", "--init", "w=1e308,b=1e308")
+    assert code == 2 and "step 1" in err and "check the start values" in err
