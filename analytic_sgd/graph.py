@@ -91,7 +91,8 @@ class _Builder:
 
     def emit(self, expr: sp.Expr, op: str, children: list[sp.Expr]) -> sp.Symbol:
         name = symbol(next(self.names))
-        kids = tuple(c for c in children if isinstance(c, sp.Symbol))
+        # distinct: d(w**w)/dw already counts both places w appears, so one edge per child
+        kids = tuple(dict.fromkeys(c for c in children if isinstance(c, sp.Symbol)))
         self.nodes.append(Node(name, expr, kids, op))
         return name
 

@@ -63,7 +63,7 @@ def test_a_parameter_on_two_paths_sums_over_them():
 MODELS = ["linear", "quadratic", "poly:0", "poly:3", "two-feature-linear"]
 PARSED = [("w*exp(k*x)", "w k"), ("a*sin(k*x) + c", "a k c"), ("tanh(w*x + b)", "w b"),
           ("w/(1 + x**2) - sqrt(k)*x", "w k"), ("log(k*x + 1)*w", "w k"),
-          ("abs(w*x) + b", "w b")]
+          ("abs(w*x) + b", "w b"), ("x**w**w", "w"), ("w**w*x", "w")]
 
 
 @pytest.mark.parametrize("loss", ["mse", "rmse", "sse"])
@@ -92,3 +92,8 @@ def test_a_wrong_chain_is_caught(monkeypatch):
 def test_prove_false_skips_the_proof():
     d = asgd.derive(asgd.linear(), asgd.mse, prove=False)
     assert not d.proved
+
+
+def test_a_node_using_a_parameter_twice_has_one_edge_to_it():
+    d = asgd.derive(asgd.parse_model("w**w*x", "w"), asgd.mse)
+    assert len(d.chain("w").paths) == 1  # a = w**w: da/dw = w**w*(log(w) + 1) covers both uses

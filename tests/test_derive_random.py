@@ -1,0 +1,36 @@
+"""Random expression models: the chain rule, node by node, always equals sympy.diff."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import analytic_sgd as asgd
+
+LEAVES = st.sampled_from(["w", "k", "x", "2", "0.5", "3"])
+
+
+def combine(children):
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/"]), children).map(
+        lambda t: f"({t[0]} {t[1]} {t[2]})")
+    power = st.tuples(children, st.sampled_from(["2", "3", "w", "x"])).map(
+        lambda t: f"({t[0]})**{t[1]}")
+    call = st.tuples(st.sampled_from(["exp", "sin", "tanh", "cos"]), children).map(
+        lambda t: f"{t[0]}({t[1]})")
+    return binary | power | call
+
+
+EXPRESSIONS = st.recursive(LEAVES, combine, max_leaves=6)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(text=EXPRESSIONS, loss=st.sampled_from(["mse", "rmse", "sse"]))
+def test_random_models_prove(text, loss):
+    try:
+        model = asgd.parse_model(text, "w k")
+    except asgd.ModelError:  # a parameter or the input missing, or a constant out of range
+        assume(False)
+    derivation = asgd.derive(model, loss)  # raises DerivationError on a wrong chain rule
+    assert derivation.proved
+    assert [c.param.name for c in derivation.chains] == ["w", "k"]
