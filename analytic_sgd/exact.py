@@ -54,7 +54,9 @@ def to_exact(value: Any, *, decimal: bool = False) -> sp.Expr:
     >>> to_exact("0.01"), to_exact(0.5), to_exact(0.01, decimal=True)
     (1/100, 1/2, 1/100)
     """
-    if isinstance(value, sp.Basic):
+    if isinstance(value, sp.Float):  # not exact: read the decimal it prints as
+        value = str(value)
+    elif isinstance(value, sp.Basic):
         return value
     if decimal and isinstance(value, (float, np.floating)) and np.isfinite(value):
         value = repr(float(value))

@@ -27,7 +27,7 @@ float32, as the write-ups' framework makes them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -119,7 +119,5 @@ def get_example(name: str) -> Example:
         raise OptionError(f"unknown example {name!r}; choose one of {', '.join(EXAMPLES)} "
                           f"(list them with: analytic-sgd examples)") from None
     if ex.init is None:
-        from dataclasses import replace
-
         ex = replace(ex, init=_rollercoaster_start())
     return ex

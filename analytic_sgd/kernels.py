@@ -40,13 +40,13 @@ import sympy as sp
 from .errors import DataError, OptionError
 from .exact import all_finite, exact_function, to_exact
 from .moment_kernels import MOMENTS_MIN_ROWS, is_dask
+from .trajectory import DTYPES
 
 __all__ = ["Kernels", "compile_kernels", "numpy_function", "ARITHMETICS", "METHODS",
            "MOMENTS_MIN_ROWS", "to_exact"]
 
 ARITHMETICS = ("exact", "float64", "float32")
 METHODS = ("auto", "elementwise", "moments")
-DTYPES = {"float64": np.float64, "float32": np.float32, "exact": object}
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .derive import INDEX, Derivation, linear_sums
+from .derive import INDEX, Derivation, derive, linear_sums
 from .errors import DerivationError
+from .loss import mse, sse
 
 __all__ = ["MomentForm", "moment_form", "MAX_EXPLICIT_OPTIMUM"]
 
@@ -78,9 +79,6 @@ def _same(a: sp.Expr, b: sp.Expr) -> bool:
 def _prove(form: MomentForm, reduced: sp.Expr, derivation: Derivation) -> None:
     """The reduced sum R and each dR/dθ in moments equal the chain rule's (linear in sums);
     the outer function (sqrt for RMSE) is the same on both sides, so the gradients agree."""
-    from .derive import derive
-    from .loss import mse, sse
-
     base = derivation
     if derivation.loss.outer != "identity":
         base = derive(derivation.model, mse if derivation.loss.reduction == "mean" else sse)

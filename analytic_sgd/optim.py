@@ -69,10 +69,9 @@ class SGDSettings:
 
 
 def _exact(v: Any) -> Any:
-    import sympy  # only exact arithmetic needs it
-    if isinstance(v, (float, np.floating, sympy.Float)):  # the decimal Python prints
-        v = str(v) if isinstance(v, sympy.Float) else repr(float(v))
-    return sympy.Rational(v)
+    from .exact import to_exact  # only exact arithmetic needs sympy
+
+    return to_exact(v, decimal=True)  # a float setting is the decimal it prints as
 
 
 def _odd(s: float, e: float) -> float:

@@ -25,7 +25,7 @@ from .examples import get_example
 from .loss import Loss, get_loss
 from .model import Model, model_from_name
 
-__all__ = ["Problem", "example_problem", "SETTING_NAMES"]
+__all__ = ["Problem", "example_problem", "compiled", "SETTING_NAMES"]
 
 SETTING_NAMES = ("lr", "batch_size", "epochs", "init", "momentum", "dampening", "nesterov",
                  "weight_decay", "maximize", "shuffle", "seed", "drop_last", "orders")
@@ -73,7 +73,7 @@ class Problem:
         return _derivation(self.model, self.loss)
 
     def kernels(self, arithmetic: str):
-        return _kernels(self.model, self.loss, arithmetic)
+        return compiled(self.model, self.loss, arithmetic)
 
     def run(self, arithmetic: str = "float64", kernels=None):
         """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived ones)."""
@@ -92,7 +92,8 @@ def _derivation(model: Model, loss: Loss):
 
 
 @functools.lru_cache(maxsize=64)
-def _kernels(model: Model, loss: Loss, arithmetic: str):
+def compiled(model: Model, loss: Loss, arithmetic: str):
+    """The Kernels of ``model`` and ``loss`` in ``arithmetic``, derived and proven once per process."""
     return _derivation(model, loss).compile(arithmetic)
 
 

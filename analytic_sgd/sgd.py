@@ -49,7 +49,7 @@ def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> n
             raise OptionError(f"init needs {len(names)} values ({', '.join(names)}), got {len(values)}")
     start = np.array([kernels.convert(v) for v in values], dtype=kernels.dtype)
     if not kernels.all_finite(start):
-        bad = [f"{n}={v}" for n, v in zip(names, values) if not kernels.all_finite([kernels.convert(v)])]
+        bad = [f"{n}={v}" for n, v, s in zip(names, values, start) if not kernels.all_finite([s])]
         raise OptionError(f"init values must be finite in {kernels.arithmetic}: {', '.join(bad)}")
     return start
 
@@ -95,14 +95,13 @@ def run(kernels, x, y, *, lr, batch_size: int, epochs: int = 1, init=None, momen
     engine = choose_engine(kernels, engine, steps, batch_size)
     meta = dict(model=model, loss=loss, settings=settings, batch_size=batch_size, epochs=epochs,
                 engine=engine)
+    traj = Trajectory.empty(steps, kernels, **meta)
     if engine == "moments":
-        traj = Trajectory.empty(steps, kernels, **meta)
         return run_moments(kernels, x, y, settings, theta, traj, lr=lr, batch_size=batch_size,
                            epochs=epochs, shuffle=shuffle, seed=seed, drop_last=drop_last,
                            orders=orders)
     plan = batch_orders(len(y), batch_size, epochs=epochs, shuffle=shuffle, seed=seed,
                         drop_last=drop_last, orders=orders)
-    traj = Trajectory.empty(steps, kernels, **meta)
     evaluate = kernels.loss_and_grad
     if batch_size >= MOMENTS_MIN_ROWS and hasattr(kernels, "moment_kernels"):
         evaluate = functools.partial(evaluate, method="elementwise")  # not the sums, even so
@@ -156,11 +155,13 @@ def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
 
     Raises DivergenceError naming the step when a value stops being finite.
     """
-    from .derive import derive  # the symbolic side, used once, before the loop
+    from .loss import get_loss
+    from .problem import compiled  # derived, proven and compiled once per model and loss
 
-    kernels = derive(model, loss).compile(arithmetic)
+    loss = get_loss(loss)
+    kernels = compiled(model, loss, arithmetic)
     return run(kernels, x, y, lr=lr, batch_size=batch_size, epochs=epochs, init=init,
                momentum=momentum, dampening=dampening, nesterov=nesterov,
                weight_decay=weight_decay, maximize=maximize, shuffle=shuffle, seed=seed,
                drop_last=drop_last, orders=orders, engine=engine, model=model.text,
-               loss=getattr(loss, "name", loss))
+               loss=loss.name)

@@ -147,22 +147,9 @@ def test_bad_data_shapes():
     dict(weight_decay=0.01), dict(maximize=True), dict(momentum=0.5, weight_decay=0.1),
 ])
 def test_step_by_step_against_torch_optim_sgd(options):
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     traj = asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, epochs=2, **options)
-    w = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.SGD([w, b], lr=0.01, **options)
-    xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
-    for k, step in enumerate(traj.steps):
-        idx = slice(3 * (step.batch - 1), 3 * step.batch)
-        opt.zero_grad()
-        loss = torch.nn.functional.mse_loss(xt[idx] * w + b, yt[idx])
-        loss.backward()
-        np.testing.assert_allclose([w.grad.item(), b.grad.item()], step.grad, rtol=1e-13, atol=1e-13)
-        assert loss.item() == pytest.approx(float(step.loss), rel=1e-14)
-        opt.step()
-        np.testing.assert_allclose([w.item(), b.item()], step.updated, rtol=1e-13, atol=1e-13,
-                                   err_msg=f"step {k + 1}")
+    assert_steps_match_torch(traj, options, rtol=1e-13, loss_rtol=1e-14)
 
 
 @pytest.mark.parametrize("engine", ["elementwise", "moments"])
@@ -181,19 +168,27 @@ def test_both_engines_reproduce_the_published_table(engine):
                                      dict(momentum=0.5, dampening=0.2, weight_decay=0.1),
                                      dict(maximize=True)])
 def test_the_moment_engine_step_by_step_against_torch_optim_sgd(options):
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     traj = asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, epochs=2,
                     engine="moments", **options)
+    assert_steps_match_torch(traj, options, rtol=1e-12, loss_rtol=1e-12)
+
+
+def assert_steps_match_torch(traj, options, *, rtol, loss_rtol):
+    """Replay traj's batches through torch.optim.SGD (float64) and compare every step."""
+    import torch
+
     w = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD([w, b], lr=0.01, **options)
     xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
-    for step in traj.steps:
+    for k, step in enumerate(traj.steps):
         idx = slice(3 * (step.batch - 1), 3 * step.batch)
         opt.zero_grad()
         loss = torch.nn.functional.mse_loss(xt[idx] * w + b, yt[idx])
         loss.backward()
-        np.testing.assert_allclose([w.grad.item(), b.grad.item()], step.grad, rtol=1e-12, atol=1e-12)
-        assert loss.item() == pytest.approx(float(step.loss), rel=1e-12)
+        np.testing.assert_allclose([w.grad.item(), b.grad.item()], step.grad, rtol=rtol, atol=rtol)
+        assert loss.item() == pytest.approx(float(step.loss), rel=loss_rtol)
         opt.step()
-        np.testing.assert_allclose([w.item(), b.item()], step.updated, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose([w.item(), b.item()], step.updated, rtol=rtol, atol=rtol,
+                                   err_msg=f"step {k + 1}")

@@ -7,6 +7,7 @@ the run reads them (``--lr 0.01`` is 1/100 in exact arithmetic).
 from __future__ import annotations
 
 import argparse
+from fractions import Fraction
 
 from ..data import check_number_text, exact_values, read_csv
 from ..errors import OptionError
@@ -31,7 +32,7 @@ def decimal(name: str, text: str) -> str:
 
 def nonnegative_decimal(name: str, text: str) -> str:
     value = decimal(name, text)
-    if value.startswith("-") and any(c not in "-0.eE+" for c in value):
+    if Fraction(value) < 0:
         raise OptionError(f"{name} {text!r} must be zero or more")
     return value
 
