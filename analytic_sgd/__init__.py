@@ -6,7 +6,7 @@
 2*Sum(b + w*x[i] - y[i], (i, 1, n))/n
 """
 
-from .derive import Chain, Derivation, derive
+from .conventions.loss import LOSSES, Loss, get_loss, mse, rmse, sse
 from .errors import (
     AnalyticSGDError,
     DataError,
@@ -16,11 +16,13 @@ from .errors import (
     ModelError,
     OptionError,
 )
-from .examples import EXAMPLES, Example, get_example
-from .graph import Graph, Node, build_graph
-from .kernels import Kernels
-from .loss import LOSSES, Loss, get_loss, mse, rmse, sse
-from .model import (
+from .kernels.elementwise import Kernels
+from .numeric.driver import sgd
+from .numeric.trajectory import Step, Trajectory
+from .problems.examples import EXAMPLES, Example, get_example
+from .symbolic.derive import Chain, Derivation, derive
+from .symbolic.graph import Graph, Node, build_graph
+from .symbolic.model import (
     Model,
     linear,
     model_from_name,
@@ -29,8 +31,6 @@ from .model import (
     quadratic,
     two_feature_linear,
 )
-from .sgd import sgd
-from .trajectory import Step, Trajectory
 
 __version__ = "0.1.0"
 

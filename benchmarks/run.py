@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import analytic_sgd as asgd  # noqa: E402
-from analytic_sgd.sgd import run as drive  # noqa: E402
+from analytic_sgd.numeric.driver import run as drive  # noqa: E402
 
 try:
     import torch

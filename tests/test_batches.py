@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analytic_sgd.batches import batch_orders, check_positive_int
+from analytic_sgd.conventions.batch_plan import batch_orders, check_positive_int
 from analytic_sgd.errors import DataError, OptionError
 
 

@@ -32,7 +32,7 @@ def test_exact_json_has_the_documented_shape_and_rationals(capsys):
 def test_float_json_round_trips_the_binary_values(capsys):
     import numpy as np
 
-    from analytic_sgd.problem import example_problem
+    from analytic_sgd.problems.problem import example_problem
 
     for arithmetic in ("float64", "float32"):
         code, out, _ = run(capsys, "table", "--example", "noisy-quadratic", "--arithmetic",

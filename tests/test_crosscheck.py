@@ -11,9 +11,9 @@ from helpers import run
 from analytic_sgd.crosscheck import BACKENDS, check, crosscheck, reference_for
 from analytic_sgd.crosscheck.report import measure
 from analytic_sgd.crosscheck.tolerance import Tolerance, default_tolerance
-from analytic_sgd.examples import EXAMPLES
-from analytic_sgd.kernels import Kernels
-from analytic_sgd.problem import example_problem
+from analytic_sgd.kernels.elementwise import Kernels
+from analytic_sgd.problems.examples import EXAMPLES
+from analytic_sgd.problems.problem import example_problem
 
 FRAMEWORKS = {"torch": "torch", "jax": "jax", "autograd": "autograd", "finite-difference": None}
 

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytic_sgd.conventions.loss import get_loss
 from analytic_sgd.crosscheck import BACKENDS, crosscheck
-from analytic_sgd.loss import get_loss
-from analytic_sgd.model import parse_model, polynomial
-from analytic_sgd.problem import Problem
+from analytic_sgd.problems.problem import Problem
+from analytic_sgd.symbolic.model import parse_model, polynomial
 
 for framework in ("torch", "jax", "autograd"):
     pytest.importorskip(framework)

@@ -8,8 +8,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from analytic_sgd.data import Dataset, check_number_text, exact_values, read_csv
 from analytic_sgd.errors import DataError, OptionError
+from analytic_sgd.problems.data import Dataset, check_number_text, exact_values, read_csv
 
 
 def write(tmp_path, text: str | bytes, name: str = "data.csv"):

@@ -2,8 +2,8 @@ import pytest
 import sympy as sp
 
 import analytic_sgd as asgd
-from analytic_sgd.derive import INDEX
-from analytic_sgd.model import symbol
+from analytic_sgd.symbolic.derive import INDEX
+from analytic_sgd.symbolic.model import symbol
 
 n = sp.Symbol("n", integer=True, positive=True)
 X, Y = sp.IndexedBase("x", real=True), sp.IndexedBase("y", real=True)
@@ -80,7 +80,7 @@ def test_the_proof_holds_for_every_model_and_loss(spec, loss):
 def test_a_wrong_chain_is_caught(monkeypatch):
     import importlib
 
-    derive_module = importlib.import_module("analytic_sgd.derive")  # the module, not the function
+    derive_module = importlib.import_module("analytic_sgd.symbolic.derive")  # the module, not the function
 
     real = derive_module._paths
     # forget every path but the first: w in w*x + w**2 then misses its second path

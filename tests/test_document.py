@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-import analytic_sgd.graph
-import analytic_sgd.problem
+import analytic_sgd.problems.problem
 import analytic_sgd.render.derivation as rd
-from analytic_sgd.document import CASES, COMMAND, main, render_document, stale_documents, write_documents
+import analytic_sgd.symbolic.graph
 from analytic_sgd.errors import OptionError
-from analytic_sgd.problem import example_problem
+from analytic_sgd.problems.problem import example_problem
 from analytic_sgd.render.first_step import first_step
 from analytic_sgd.render.mermaid import label
-from analytic_sgd.render.moments import optimum_on_data
+from analytic_sgd.render.moment_section import optimum_on_data
+from analytic_sgd.render.pages import CASES, COMMAND, main, render_document, stale_documents, write_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKED_IN = ROOT / "derivations"
@@ -51,18 +51,18 @@ def test_the_check_fails_after_a_change_to_the_rendering_code(monkeypatch):
 
 
 def test_the_check_fails_after_a_change_to_the_derivation_code(monkeypatch):
-    names = analytic_sgd.graph._fresh_names
+    names = analytic_sgd.symbolic.graph._fresh_names
 
     def shifted(taken):  # node names would start at b instead of a
         return names(taken | {"a"})
 
-    analytic_sgd.problem._derivation.cache_clear()
-    monkeypatch.setattr(analytic_sgd.graph, "_fresh_names", shifted)
+    analytic_sgd.problems.problem._derivation.cache_clear()
+    monkeypatch.setattr(analytic_sgd.symbolic.graph, "_fresh_names", shifted)
     try:
         assert "linear-mse.md" in stale_documents(CHECKED_IN)
     finally:
         monkeypatch.undo()
-        analytic_sgd.problem._derivation.cache_clear()
+        analytic_sgd.problems.problem._derivation.cache_clear()
 
 
 def test_the_check_reports_missing_and_left_over_pages(tmp_path):
@@ -209,7 +209,7 @@ def _tables(page: str):
 
 
 def test_markdown_tables_are_whole(pages):
-    from analytic_sgd.document import render_index
+    from analytic_sgd.render.pages import render_index
 
     for name, page in {**pages, "README.md": render_index()}.items():
         for table in _tables(page):

@@ -1,6 +1,6 @@
 """The moment engine against the elementwise engine, within the stated tolerance.
 
-Tolerance (``analytic_sgd.engine``): for each quantity (parameters, gradient, parameters
+Tolerance (``analytic_sgd.numeric.moment_engine``): for each quantity (parameters, gradient, parameters
 after, loss) at step k, |moments - elementwise| <= RTOL[arithmetic] * s_k, with s_k the
 largest magnitude of that quantity over steps 1..k (for parameters, also the start; for
 the loss, at least the loss at θ = 0).
@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analytic_sgd as asgd
-from analytic_sgd import engine, recurrence
-from analytic_sgd.batch_sums import segment_sums
-from analytic_sgd.engine import RTOL
-from analytic_sgd.problem import example_problem
-from analytic_sgd.sgd import run
+from analytic_sgd.numeric import moment_engine as engine
+from analytic_sgd.numeric import recurrence
+from analytic_sgd.numeric.batch_sums import segment_sums
+from analytic_sgd.numeric.driver import run
+from analytic_sgd.numeric.moment_engine import RTOL
+from analytic_sgd.problems.problem import example_problem
 
 X = np.arange(9)
 Y = 2 * X + 10
@@ -118,7 +119,7 @@ def test_large_batches_blocks_and_scan_chunks(monkeypatch):
 def test_explicit_orders_replay_the_shuffle():
     a = run(kernels("linear", "mse", "float64"), X, Y, lr=0.01, batch_size=2, epochs=3,
             shuffle=True, seed=7, engine="moments")
-    from analytic_sgd.batches import batch_orders
+    from analytic_sgd.conventions.batch_plan import batch_orders
 
     orders = [np.concatenate(epoch) for epoch in batch_orders(9, 2, epochs=3, shuffle=True, seed=7)]
     b = run(kernels("linear", "mse", "float64"), X, Y, lr=0.01, batch_size=2, epochs=3,

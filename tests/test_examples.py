@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import analytic_sgd as asgd
-from analytic_sgd.examples import EXAMPLES, get_example
-from analytic_sgd.problem import example_problem
+from analytic_sgd.problems.examples import EXAMPLES, get_example
+from analytic_sgd.problems.problem import example_problem
 
 
 def test_every_example_runs_in_float():

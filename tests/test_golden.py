@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from helpers import run
 
-from analytic_sgd.examples import EXAMPLES
 from analytic_sgd.golden import (
     ARITHMETICS,
     FORMAT_VERSION,
@@ -27,6 +26,7 @@ from analytic_sgd.golden import (
     store,
     write_golden,
 )
+from analytic_sgd.problems.examples import EXAMPLES
 
 SHIPPED = shipped_directory()
 

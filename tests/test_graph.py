@@ -1,7 +1,7 @@
 import sympy as sp
 
 import analytic_sgd as asgd
-from analytic_sgd.model import symbol
+from analytic_sgd.symbolic.model import symbol
 
 
 def test_linear_mse_nodes_are_the_textbook_ones():

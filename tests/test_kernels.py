@@ -124,7 +124,7 @@ def moment_scale(k, theta, x, y):
 
 
 def assert_methods_agree(k, theta, x, y):
-    from analytic_sgd.moment_kernels import RTOL
+    from analytic_sgd.kernels.moment_kernels import RTOL
 
     rtol = RTOL[k.arithmetic]
     loss_m, grad_m = k.loss_and_grad(theta, x, y, method="moments")
@@ -148,7 +148,7 @@ def test_moments_and_elementwise_agree_within_the_stated_tolerance(model, loss, 
 
 
 def test_auto_takes_the_moments_from_enough_rows_and_the_sums_go_in_chunks(monkeypatch):
-    from analytic_sgd import moment_kernels
+    from analytic_sgd.kernels import moment_kernels
 
     k = asgd.derive(asgd.quadratic(), "mse").compile("float64")
     rng = np.random.default_rng(0)

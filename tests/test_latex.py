@@ -6,8 +6,9 @@ import subprocess
 import pytest
 
 from analytic_sgd import derive, model_from_name
-from analytic_sgd.problem import example_problem
-from analytic_sgd.render import derivation, trajectory
+from analytic_sgd.problems.problem import example_problem
+from analytic_sgd.render import derivation
+from analytic_sgd.render import table as trajectory
 
 pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
 

@@ -2,7 +2,7 @@ import pytest
 import sympy as sp
 
 import analytic_sgd as asgd
-from analytic_sgd.model import symbol
+from analytic_sgd.symbolic.model import symbol
 
 w, b, x, a, c = (symbol(s) for s in "wbxac")
 

@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 
 import analytic_sgd as asgd
-from analytic_sgd.moments import moment_form
+from analytic_sgd.symbolic.moment_form import moment_form
 
 
 @pytest.mark.parametrize("model", ["linear", "quadratic", "poly:0", "poly:4",

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 import analytic_sgd as asgd
-from analytic_sgd.problem import example_problem
+from analytic_sgd.problems.problem import example_problem
 
 
 @pytest.mark.parametrize("model, loss", [("linear", "mse"), ("quadratic", "rmse"),

@@ -14,7 +14,7 @@ import pytest
 import sympy
 
 from analytic_sgd.errors import DataError, OptionError
-from analytic_sgd.optim import SGDRule, SGDSettings, _fma32, _fma64, check_settings, sgd_update
+from analytic_sgd.numeric.update_rule import SGDRule, SGDSettings, _fma32, _fma64, check_settings, sgd_update
 
 P0 = [1, 2]
 G = [2, -4]

@@ -1,4 +1,4 @@
-"""Tests of analytic_sgd.parse: good models parse to the expected sympy trees, and hostile
+"""Tests of analytic_sgd.symbolic.parse: good models parse to the expected sympy trees, and hostile
 text is refused with a ModelError that says where, quickly, without running anything."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytic_sgd.errors import ModelError
-from analytic_sgd.parse import (
+from analytic_sgd.symbolic.parse import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_EXPONENT,

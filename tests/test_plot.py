@@ -10,11 +10,11 @@ import pytest
 
 from analytic_sgd.cli import main
 from analytic_sgd.errors import MissingExtraError, OptionError
-from analytic_sgd.problem import example_problem
+from analytic_sgd.problems.problem import example_problem
 
 pytest.importorskip("matplotlib")
 
-from analytic_sgd import plot as pictures  # noqa: E402  (after the importorskip)
+from analytic_sgd.pictures import plot as pictures  # noqa: E402  (after the importorskip)
 
 
 def _not_blank(path) -> None:
@@ -130,7 +130,7 @@ def test_animation_has_a_frame_per_step(tmp_path):
 def test_animation_caps_the_frames(tmp_path):
     from PIL import Image
 
-    from analytic_sgd.animation import animate_fit
+    from analytic_sgd.pictures.animation import animate_fit
 
     problem = example_problem("two-feature-linear", epochs=30)
     out = tmp_path / "fit.gif"

@@ -1,7 +1,7 @@
 import pytest
 
 import analytic_sgd as asgd
-from analytic_sgd.problem import example_problem
+from analytic_sgd.problems.problem import example_problem
 
 
 def test_overrides_replace_settings():

@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 
-from analytic_sgd.problem import example_problem
-from analytic_sgd.render import trajectory as render
+from analytic_sgd.problems.problem import example_problem
+from analytic_sgd.render import table as render
 
 
 def test_text_is_aligned_and_digits_round():

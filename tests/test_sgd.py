@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import analytic_sgd as asgd
-from analytic_sgd.problem import example_problem
+from analytic_sgd.problems.problem import example_problem
 
 X = np.arange(9)
 Y = 2 * X + 10
@@ -69,7 +69,7 @@ def test_shuffle_is_reproducible_and_orders_replay_it():
     c = asgd.sgd(asgd.linear(), asgd.mse, X, Y, seed=8, **run)
     np.testing.assert_array_equal(a.updated, b.updated)
     assert not np.array_equal(a.updated, c.updated)
-    from analytic_sgd.batches import batch_orders
+    from analytic_sgd.conventions.batch_plan import batch_orders
 
     plan = batch_orders(9, 2, epochs=3, shuffle=True, seed=7)
     orders = [np.concatenate(epoch) for epoch in plan]

@@ -5,7 +5,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from analytic_sgd.problem import example_problem
+from analytic_sgd.problems.problem import example_problem
 from analytic_sgd.testing import assert_trajectory_close, golden_csv, load_golden, to_columns
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from analytic_sgd.errors import OptionError
-from analytic_sgd.torch_rng import TorchGenerator, noisy_quadratic_data
+from analytic_sgd.problems.torch_rng import TorchGenerator, noisy_quadratic_data
 
 
 def bits(a: np.ndarray) -> np.ndarray:

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import analytic_sgd as asgd
-from analytic_sgd.problem import example_problem
-from analytic_sgd.trajectory import Step, Trajectory
+from analytic_sgd.numeric.trajectory import Step, Trajectory
+from analytic_sgd.problems.problem import example_problem
 
 
 def test_steps_are_views_made_on_access():

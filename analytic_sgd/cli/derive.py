@@ -17,9 +17,9 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..derive import derive
-    from ..model import model_from_name
     from ..render.derivation import render
+    from ..symbolic.derive import derive
+    from ..symbolic.model import model_from_name
 
     model = model_from_name(args.model or "linear", args.params)
     sys.stdout.write(render(derive(model, args.loss or "mse"), args.format))

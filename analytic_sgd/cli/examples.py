@@ -9,7 +9,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..examples import EXAMPLES
+    from ..problems.examples import EXAMPLES
 
     width = max(map(len, EXAMPLES))
     for name, ex in EXAMPLES.items():

@@ -44,7 +44,7 @@ def _tolerance(name: str, text: str) -> float:
 
 
 def _examples(args) -> list[str]:
-    from ..examples import EXAMPLES, get_example
+    from ..problems.examples import EXAMPLES, get_example
 
     for name in args.example or ():
         get_example(name)  # OptionError naming the known examples

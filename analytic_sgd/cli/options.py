@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 from fractions import Fraction
 
-from ..data import check_number_text, exact_values, read_csv
 from ..errors import OptionError
-from ..examples import EXAMPLES
-from ..problem import example_problem
+from ..problems.data import check_number_text, exact_values, read_csv
+from ..problems.examples import EXAMPLES
+from ..problems.problem import example_problem
 
 __all__ = ["UsageError", "add_model_options", "add_problem_options", "problem_from_args",
            "decimal", "nonnegative_decimal", "positive_int"]

@@ -7,7 +7,7 @@ from .options import add_problem_options, problem_from_args
 
 
 def add_parser(sub):
-    from ..plot import KINDS
+    from ..pictures.plot import KINDS
 
     p = sub.add_parser("plot", help="a picture of a run: loss, fit, contour or animation",
                        description="Run SGD on a problem (default: the worked-linear example) and "
@@ -35,7 +35,7 @@ def _steps(text: str) -> list[int]:
 
 
 def run(args) -> int:
-    from ..plot import plot
+    from ..pictures.plot import plot
 
     steps = None
     if args.steps is not None:

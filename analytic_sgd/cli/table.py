@@ -22,7 +22,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..render.trajectory import render
+    from ..render.table import render
     from .options import positive_int
 
     digits = None

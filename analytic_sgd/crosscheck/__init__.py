@@ -15,7 +15,7 @@ backend                   gradient, and update (trajectory mode)      extra
 ``finite-difference``     complex step or central differences; SGDRule (none: numpy)
 ========================  ==========================================  ==================
 
-SGDRule is ``analytic_sgd.optim.SGDRule``: ``torch.optim.SGD``'s update, bit for bit; JAX
+SGDRule is ``analytic_sgd.numeric.update_rule.SGDRule``: ``torch.optim.SGD``'s update, bit for bit; JAX
 and autograd have no optimizer with torch's semantics, so only their gradients are theirs.
 
 Modes: ``gradient`` (loss and gradient at the start, on each batch of the first epoch)
@@ -25,7 +25,7 @@ step k is compared with the reference's step k).
 Frameworks are imported only when their adapter is made; a missing one raises
 MissingExtraError naming the extra (``pip install 'analytic-sgd[jax]'``).
 
->>> from analytic_sgd.problem import example_problem
+>>> from analytic_sgd.problems.problem import example_problem
 >>> (report,) = crosscheck(example_problem("worked-linear"), ["finite-difference"])
 >>> report.passed, len(report.rows), report.worst.quantity in ("loss", "dl/dw", "dl/db",
 ...                                                         "w after", "b after")

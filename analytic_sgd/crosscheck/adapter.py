@@ -7,13 +7,13 @@ An ``Adapter`` binds a Problem to a dtype (``float32`` or ``float64``) and gives
 * ``trajectory()``: the whole run (trajectory mode), as a ``Trajectory``.
 
 Every backend sees the same inputs: the data cast to the dtype, the start from
-``analytic_sgd.sgd.initial_params``, the batches from ``analytic_sgd.batches.batch_orders``
+``analytic_sgd.numeric.driver.initial_params``, the batches from ``analytic_sgd.conventions.batch_plan.batch_orders``
 and the settings as the Python floats ``torch.optim.SGD`` is given. The default
-``trajectory`` applies ``analytic_sgd.optim.SGDRule`` (torch's update, bit for bit) to the
+``trajectory`` applies ``analytic_sgd.numeric.update_rule.SGDRule`` (torch's update, bit for bit) to the
 backend's gradient: JAX and HIPS autograd have no optimizer with torch's semantics, so only
 their gradients are theirs. The torch adapter runs ``torch.optim.SGD`` itself.
 
->>> from analytic_sgd.problem import example_problem
+>>> from analytic_sgd.problems.problem import example_problem
 >>> a = Adapter(example_problem("worked-linear"), "float32")
 >>> a.start.tolist(), [b.tolist() for b in a.batches()[0]]
 ([0.0, 0.0], [[0, 1, 2], [3, 4, 5], [6, 7, 8]])
@@ -26,11 +26,11 @@ from types import ModuleType
 
 import numpy as np
 
-from ..batches import batch_orders
+from ..conventions.batch_plan import batch_orders
 from ..errors import MissingExtraError, OptionError
-from ..optim import SGDRule, SGDSettings
-from ..sgd import initial_params
-from ..trajectory import Trajectory
+from ..numeric.driver import initial_params
+from ..numeric.trajectory import Trajectory
+from ..numeric.update_rule import SGDRule, SGDSettings
 
 __all__ = ["Adapter", "DTYPES", "require", "settings_of"]
 

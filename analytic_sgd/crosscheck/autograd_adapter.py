@@ -3,7 +3,7 @@
 The model is the sympy expression rewritten in ``autograd.numpy`` operations; the loss is
 ``np.mean((pred - y)**2)`` (``np.sum`` for SSE, ``np.sqrt`` of the mean for RMSE), on
 arrays of the run's dtype. autograd has no optimizer with ``torch.optim.SGD``'s semantics,
-so the update is ``analytic_sgd.optim.SGDRule`` (torch's rule, bit for bit): in trajectory
+so the update is ``analytic_sgd.numeric.update_rule.SGDRule`` (torch's rule, bit for bit): in trajectory
 mode only the gradients are autograd's.
 
 Needs the ``autograd`` extra (``pip install 'analytic-sgd[autograd]'``), imported when an
@@ -43,7 +43,7 @@ class AutogradAdapter(Adapter):
 
         self._value_and_grad = autograd.value_and_grad(batch_loss)
         self.notes = ("gradient by autograd.value_and_grad",
-                      "update by analytic_sgd.optim.SGDRule (torch.optim.SGD's rule)")
+                      "update by analytic_sgd.numeric.update_rule.SGDRule (torch.optim.SGD's rule)")
 
     def gradient(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
         theta = np.asarray(theta, self.dtype)

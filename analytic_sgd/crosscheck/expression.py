@@ -23,7 +23,7 @@ tanh Abs                           tanh, abs
 Example (numpy as the namespace; the frameworks work the same way):
 
 >>> import numpy as np
->>> from analytic_sgd.model import parse_model
+>>> from analytic_sgd.symbolic.model import parse_model
 >>> m = parse_model("w*exp(k*x) + sqrt(2)", params="w k")
 >>> f = to_function(m.expr, m.params + m.inputs, np)
 >>> round(float(f(2.0, 0.5, np.array([0.0, 2.0]))[1]), 6)
@@ -106,8 +106,8 @@ def to_loss(model, loss, ns: ModuleType | Any) -> Callable[[Sequence, Sequence, 
     mse = mean((pred - y)**2), sse = sum((pred - y)**2), rmse = sqrt(mean((pred - y)**2)).
 
     >>> import numpy as np
-    >>> from analytic_sgd.model import linear
-    >>> from analytic_sgd.loss import rmse
+    >>> from analytic_sgd.symbolic.model import linear
+    >>> from analytic_sgd.conventions.loss import rmse
     >>> float(to_loss(linear(), rmse, np)([1.0, 0.0], [np.array([1.0, 2.0])], np.array([0.0, 0.0])))
     1.5811388300841898
     """
@@ -133,7 +133,7 @@ def is_analytic(expr: sp.Expr) -> bool:
     """True unless ``expr`` uses a function with no complex derivative (``Abs``), so that the
     complex step ``Im f(x + ih) / h`` gives the derivative.
 
-    >>> from analytic_sgd.model import parse_model
+    >>> from analytic_sgd.symbolic.model import parse_model
     >>> is_analytic(parse_model("w*x + b", "w b").expr), is_analytic(parse_model("abs(w*x)", "w").expr)
     (True, False)
     """

@@ -15,9 +15,9 @@ Two methods, in the run's dtype:
 
 ``auto`` (the default) takes the complex step when the model allows it, else central
 differences. The loss row is the derived kernels' loss. In trajectory mode the gradient
-drives ``analytic_sgd.optim.SGDRule`` (torch.optim.SGD's rule).
+drives ``analytic_sgd.numeric.update_rule.SGDRule`` (torch.optim.SGD's rule).
 
->>> from analytic_sgd.problem import example_problem
+>>> from analytic_sgd.problems.problem import example_problem
 >>> fd = FiniteDifferenceAdapter(example_problem("worked-linear"), "float64", method="central")
 >>> loss, grad = fd.gradient(fd.start, fd.x[:3], fd.y[:3])
 >>> float(loss), [round(float(g), 6) for g in grad]
@@ -72,7 +72,7 @@ class FiniteDifferenceAdapter(Adapter):
         else:
             self.notes = (f"gradient by central differences of the derived kernels' loss, h_j = "
                           f"cbrt(eps)*max(1, |θ_j|), cbrt(eps) = {np.cbrt(self.eps):.2g}",)
-        self.notes += ("update by analytic_sgd.optim.SGDRule (torch.optim.SGD's rule)",)
+        self.notes += ("update by analytic_sgd.numeric.update_rule.SGDRule (torch.optim.SGD's rule)",)
 
     def gradient(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
         theta = np.asarray(theta, self.dtype)

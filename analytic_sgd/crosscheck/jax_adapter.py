@@ -7,7 +7,7 @@ float32 runs use JAX's default 32-bit mode. Functions are not ``jax.jit``-compil
 operation runs eagerly, as the gradient of a one-off script would.
 
 JAX has no optimizer with ``torch.optim.SGD``'s semantics (optax's ``sgd`` differs in
-momentum and weight decay), so the update is ``analytic_sgd.optim.SGDRule``, which follows
+momentum and weight decay), so the update is ``analytic_sgd.numeric.update_rule.SGDRule``, which follows
 torch bit for bit: in trajectory mode only the gradients are JAX's.
 
 Needs the ``jax`` extra (``pip install 'analytic-sgd[jax]'``), imported when an adapter is
@@ -20,7 +20,7 @@ import contextlib
 
 import numpy as np
 
-from ..trajectory import Trajectory
+from ..numeric.trajectory import Trajectory
 from .adapter import Adapter, require
 from .expression import to_loss
 
@@ -46,7 +46,7 @@ class JaxAdapter(Adapter):
         self._value_and_grad = jax.value_and_grad(batch_loss)
         mode = "64-bit mode (jax.enable_x64)" if dtype == "float64" else "default 32-bit mode"
         self.notes = (f"gradient by jax.value_and_grad, eager (no jit), {mode}",
-                      "update by analytic_sgd.optim.SGDRule (torch.optim.SGD's rule)")
+                      "update by analytic_sgd.numeric.update_rule.SGDRule (torch.optim.SGD's rule)")
 
     def _x64(self):
         """64-bit mode on for float64 runs, off for float32 runs; restored afterwards."""

@@ -8,7 +8,7 @@
   data as rounded to the run's dtype, read exactly. The error is then the backend's own,
   not the rounding of its inputs.
 
->>> from analytic_sgd.problem import example_problem
+>>> from analytic_sgd.problems.problem import example_problem
 >>> ref = trajectory_reference(example_problem("worked-linear"))
 >>> ref.label, ref.trajectory.steps[0].grad.tolist()
 ('exact (rational arithmetic)', [-80/3, -24])
@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import OptionError
-from ..trajectory import Trajectory
+from ..numeric.trajectory import Trajectory
 from .adapter import Adapter
 
 __all__ = ["Reference", "trajectory_reference", "gradient_reference", "REFERENCES"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..trajectory import Trajectory
+from ..numeric.trajectory import Trajectory
 from .adapter import Adapter, require, settings_of
 from .expression import to_loss
 

@@ -11,7 +11,7 @@ A JSON object with exactly these keys::
     format          "analytic-sgd golden trajectory"
     format_version  1 (a reader refuses any other version)
     written_by      "analytic-sgd 0.1.0": the package version that wrote the file
-    example         the named example (analytic_sgd.examples) the file was made from
+    example         the named example (analytic_sgd.problems.examples) the file was made from
     arithmetic      "exact", "float64" or "float32"
     note            why this file differs from the example, or ""
     problem         model (sympy str of the prediction, e.g. "b + w*x"), inputs, params

@@ -99,7 +99,7 @@ def compare_documents(expected: dict, obtained: dict, *, rtol: float = 0.0, atol
 
 def check_file(source, *, rtol: float = 0.0, atol: float = 0.0) -> list[Difference]:
     """Load the golden file ``source``, regenerate it, and return the differences."""
-    from ..examples import EXAMPLES
+    from ..problems.examples import EXAMPLES
 
     doc = read_document(source)
     name, expected_name = getattr(source, "name", str(source)), file_name(doc["example"],

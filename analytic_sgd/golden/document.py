@@ -22,7 +22,7 @@ NOTES = {("rollercoaster", "exact"): (
 
 def golden_problem(example: str, arithmetic: str):
     """The Problem a golden file records: the example, with fewer epochs where noted."""
-    from ..problem import example_problem
+    from ..problems.problem import example_problem
 
     return example_problem(example, epochs=EXACT_EPOCHS.get(example) if arithmetic == "exact"
                            else None)
@@ -84,8 +84,8 @@ def _float64_of_irrationals(traj) -> list[dict]:
 def golden_document(example: str, arithmetic: str) -> dict:
     """The golden file of ``example`` in ``arithmetic``, computed now, as a JSON object."""
     from .. import __version__
-    from ..batches import batch_orders
-    from ..render.trajectory import to_dict
+    from ..conventions.batch_plan import batch_orders
+    from ..render.table import to_dict
 
     if arithmetic not in ARITHMETICS:
         raise GoldenFileError(f"unknown arithmetic {arithmetic!r}; choose one of "

@@ -109,7 +109,7 @@ def load_golden(name_or_path: str | os.PathLike | Golden,
     >>> load_golden("two-feature-linear", "float32").grad.dtype
     dtype('float32')
     """
-    from ..examples import EXAMPLES
+    from ..problems.examples import EXAMPLES
 
     if isinstance(name_or_path, Golden):
         golden = name_or_path

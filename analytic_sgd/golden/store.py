@@ -59,7 +59,7 @@ def write_golden(path: str | os.PathLike, document: dict) -> Path:
 
 def write_all(directory: str | os.PathLike, examples=None) -> list[Path]:
     """Write the golden files of ``examples`` (default: all) in every arithmetic."""
-    from ..examples import EXAMPLES
+    from ..problems.examples import EXAMPLES
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

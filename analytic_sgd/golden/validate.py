@@ -150,11 +150,11 @@ class _Reader:
             self.fail("problem.data", f"the data hash to {data_sha256(x, y)}, not to the "
                       f"sha256 the file gives ({digest[:64]}): the data or the hash was edited")
         if d["recipe"] is not None:
-            from ..examples import EXAMPLES
+            from ..problems.examples import EXAMPLES
 
             recipe = self.typed(d["recipe"], "problem.data.recipe", (str,), "a string or null")
             if recipe in EXAMPLES:
-                from ..problem import example_problem
+                from ..problems.problem import example_problem
 
                 p = example_problem(recipe)
                 if data_sha256(p.x, p.y) != digest:

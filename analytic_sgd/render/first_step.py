@@ -5,7 +5,7 @@ batch factor times the sum of the per-sample factors, with the numbers put in.
 The values come from the unit nodes themselves (not from the kernels), so the
 section is a second, independent computation of the first row of the table.
 
->>> from analytic_sgd.problem import example_problem
+>>> from analytic_sgd.problems.problem import example_problem
 >>> work = first_step(example_problem("worked-linear"))
 >>> work.loss, work.grad
 (440/3, [-80/3, -24])
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..exact import to_exact
+from ..kernels.exact import to_exact
 from . import derivation as rd
 from .mermaid import plain
 from .textbook import aligned, display

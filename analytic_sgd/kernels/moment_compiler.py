@@ -1,6 +1,6 @@
 """The moment compiler: MomentKernels from a Derivation (the sympy side of the moment form).
 
-From ``analytic_sgd.moments.moment_form`` (proven equal to the chain rule) it takes the
+From ``analytic_sgd.symbolic.moment_form.moment_form`` (proven equal to the chain rule) it takes the
 reduced loss R in the moment symbols, differentiates it once more to write its gradient
 as ``A θ - c`` (A = ∂²R/∂θ², c = -∇R(0), checked free of θ), checks that
 ``outer'(R) ∇R`` is the moment form's gradient (``sympy.expand`` of the difference is 0),
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .errors import DerivationError
-from .kernels import numpy_function
+from ..errors import DerivationError
+from ..symbolic.moment_form import moment_form
+from .elementwise import numpy_function
 from .moment_kernels import MomentKernels
-from .moments import moment_form
 
 __all__ = ["compile_moment_kernels"]
 

@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.pycode import SymPyPrinter
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["to_exact", "exact_function", "all_finite", "NONFINITE"]
 

@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from analytic_sgd.model import linear, polynomial, two_feature_linear
+>>> from analytic_sgd.symbolic.model import linear, polynomial, two_feature_linear
 >>> linear()
 Model('b + w*x', inputs=('x',), params=('w', 'b'))
 >>> polynomial(2).params
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .errors import ModelError
+from ..errors import ModelError
 
 __all__ = [
     "Model",

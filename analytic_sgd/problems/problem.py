@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from ..conventions.loss import Loss, get_loss
+from ..symbolic.model import Model, model_from_name
 from .examples import get_example
-from .loss import Loss, get_loss
-from .model import Model, model_from_name
 
 __all__ = ["Problem", "example_problem", "compiled", "SETTING_NAMES"]
 
@@ -77,7 +77,7 @@ class Problem:
 
     def run(self, arithmetic: str = "float64", kernels=None):
         """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived ones)."""
-        from .sgd import run
+        from ..numeric.driver import run
 
         x, y = self.data(arithmetic)
         return run(kernels or self.kernels(arithmetic), x, y, model=self.model.text,
@@ -86,7 +86,7 @@ class Problem:
 
 @functools.lru_cache(maxsize=64)
 def _derivation(model: Model, loss: Loss):
-    from .derive import derive
+    from ..symbolic.derive import derive
 
     return derive(model, loss)
 

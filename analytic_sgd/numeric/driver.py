@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from .batches import batch_orders, check_positive_int
-from .engine import choose_engine, divergence, run_moments
-from .errors import DataError, OptionError
-from .moment_kernels import MOMENTS_MIN_ROWS
-from .optim import SGDRule, SGDSettings
+from ..conventions.batch_plan import batch_orders, check_positive_int
+from ..errors import DataError, OptionError
+from ..kernels.moment_kernels import MOMENTS_MIN_ROWS
+from .moment_engine import choose_engine, divergence, run_moments
 from .trajectory import Trajectory
+from .update_rule import SGDRule, SGDSettings
 
 __all__ = ["sgd", "run", "initial_params"]
 
@@ -144,7 +144,7 @@ def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
     orders : explicit index orders, one per epoch, to replay a framework's batches.
     init : start values (mapping name -> value, or a sequence); zeros by default.
     arithmetic : "exact", "float64" (default) or "float32".
-    engine : "auto" (default), "elementwise" or "moments": see ``analytic_sgd.engine``.
+    engine : "auto" (default), "elementwise" or "moments": see ``analytic_sgd.numeric.moment_engine``.
         The moment engine runs every batch at once; auto takes it in float arithmetic for
         models linear in their parameters on runs of 1000 steps or more (or batches of
         4096 rows or more); the elementwise engine rounds as torch.optim.SGD does.
@@ -155,8 +155,8 @@ def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
 
     Raises DivergenceError naming the step when a value stops being finite.
     """
-    from .loss import get_loss
-    from .problem import compiled  # derived, proven and compiled once per model and loss
+    from ..conventions.loss import get_loss
+    from ..problems.problem import compiled  # derived, proven and compiled once per model and loss
 
     loss = get_loss(loss)
     kernels = compiled(model, loss, arithmetic)

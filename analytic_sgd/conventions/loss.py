@@ -8,7 +8,7 @@ rmse   mean       sqrt        sqrt((1/n) sum_i (yhat_i - y_i)**2)
 sse    sum        identity    sum_i (yhat_i - y_i)**2
 =====  =========  ==========  ======================================
 
->>> from analytic_sgd.loss import mse, get_loss
+>>> from analytic_sgd.conventions.loss import mse, get_loss
 >>> mse.reduction, get_loss("rmse").outer
 ('mean', 'sqrt')
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .errors import ModelError
+from ..errors import ModelError
 
 __all__ = ["Loss", "mse", "rmse", "sse", "LOSSES", "get_loss"]
 

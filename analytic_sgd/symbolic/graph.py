@@ -5,8 +5,8 @@ the inputs, the parameters, the target ``y``, the count ``n``, the index ``i``
 and the loss ``l`` (nor the first letter of a longer input or parameter name).
 The last node is always ``l``. Linear MSE gives exactly the textbook graph:
 
->>> from analytic_sgd.model import linear
->>> from analytic_sgd.loss import mse
+>>> from analytic_sgd.symbolic.model import linear
+>>> from analytic_sgd.conventions.loss import mse
 >>> for node in build_graph(linear(), mse).nodes:
 ...     print(node)
 a = w*x
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .loss import Loss
+from ..conventions.loss import Loss
 from .model import Model, symbol
 
 __all__ = ["Node", "Graph", "build_graph"]

@@ -5,7 +5,7 @@ recording many steps costs a row write, not a Python object; ``traj.steps[k]``
 makes a ``Step`` view on access.
 
 >>> import numpy as np
->>> from analytic_sgd.trajectory import Trajectory
+>>> from analytic_sgd.numeric.trajectory import Trajectory
 >>> t = Trajectory.from_columns(("w",), "float64", epoch=[1], batch=[1], n=[3],
 ...                             params=[[0.0]], loss=[1.0], grad=[[-2.0]], updated=[[0.02]])
 >>> t.steps[0]
@@ -133,12 +133,12 @@ class Trajectory:
         return longest
 
     def _repr_html_(self) -> str:
-        from .render.trajectory import to_html
+        from ..render.table import to_html
 
         return to_html(self)
 
     def to_pandas(self):
         """A pandas DataFrame, one row per step (needs the ``pandas`` extra)."""
-        from .render.trajectory import to_pandas
+        from ..render.table import to_pandas
 
         return to_pandas(self)

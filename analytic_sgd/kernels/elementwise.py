@@ -7,7 +7,7 @@ The kernel reduces them (mean or sum) and applies the outer factor (``1/(2*sqrt(
 for RMSE). The generated source is kept in ``Kernels.source`` for inspection.
 
 Two methods in float arithmetic: ``elementwise`` (the per-sample terms, reduced) and,
-for a model linear in its parameters, ``moments`` (``analytic_sgd.moment_kernels``: the
+for a model linear in its parameters, ``moments`` (``analytic_sgd.kernels.moment_kernels``: the
 sums of products in one chunked pass, the gradient from them, the loss from the
 residuals). ``auto`` takes the moments from MOMENTS_MIN_ROWS rows on, and always for
 dask arrays (data larger than memory, summed by dask's scheduler; extra ``dask``). The
@@ -20,9 +20,9 @@ Arithmetics: ``float64``, ``float32`` (float32 in, float32 out, never widened)
 and ``exact`` (sympy Rationals; an irrational square root stays symbolic).
 
 >>> import numpy as np
->>> from analytic_sgd.model import linear
->>> from analytic_sgd.loss import mse
->>> from analytic_sgd.derive import derive
+>>> from analytic_sgd.symbolic.model import linear
+>>> from analytic_sgd.conventions.loss import mse
+>>> from analytic_sgd.symbolic.derive import derive
 >>> k = derive(linear(), mse).compile("exact")
 >>> k.loss([0, 0], [0, 1, 2], [10, 12, 14]), list(k.grad([0, 0], [0, 1, 2], [10, 12, 14]))
 (440/3, [-80/3, -24])
@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .errors import DataError, OptionError
+from ..errors import DataError, OptionError
+from ..numeric.trajectory import DTYPES
 from .exact import all_finite, exact_function, to_exact
 from .moment_kernels import MOMENTS_MIN_ROWS, is_dask
-from .trajectory import DTYPES
 
 __all__ = ["Kernels", "compile_kernels", "numpy_function", "ARITHMETICS", "METHODS",
            "MOMENTS_MIN_ROWS", "to_exact"]

@@ -17,10 +17,10 @@ chunks of CHUNK steps; a chunk whose values stop being finite is redone step by 
 a divergent run names the same step as the sequential rule.
 
 The rounding differs from the sequential rule (and from torch's fused multiply-adds), by
-a few units in the last place of the state per step; see ``analytic_sgd.engine``.
+a few units in the last place of the state per step; see ``analytic_sgd.numeric.moment_engine``.
 
 >>> import numpy as np
->>> from analytic_sgd.optim import SGDSettings
+>>> from analytic_sgd.numeric.update_rule import SGDSettings
 >>> scan = AffineSGD(SGDSettings(lr=0.5), np.float64, np.array([1.0]))
 >>> scan.advance(np.ones((1, 1, 3)), np.zeros((1, 3)))[:, 0].tolist()  # g = θ
 [1.0, 0.5, 0.25, 0.125]
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optim import SGDRule, SGDSettings
+from .update_rule import SGDRule, SGDSettings
 
 __all__ = ["AffineSGD", "affine_scan", "CHUNK"]
 

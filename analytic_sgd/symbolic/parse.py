@@ -52,7 +52,7 @@ from types import MappingProxyType
 
 import sympy
 
-from .errors import ModelError
+from ..errors import ModelError
 
 __all__ = ["FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_DIGITS", "MAX_FUNCTIONS",
            "MAX_FUNCTION_DEPTH", "RESERVED", "validate_names", "parse_expression"]

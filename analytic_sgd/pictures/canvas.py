@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import MissingExtraError, OptionError
+from ..errors import MissingExtraError, OptionError
 
 __all__ = ["figure", "check_out", "save", "title", "finish", "SIZE", "DPI"]
 

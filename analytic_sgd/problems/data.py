@@ -31,7 +31,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .errors import DataError, OptionError
+from ..errors import DataError, OptionError
 
 __all__ = ["Dataset", "read_csv", "exact_values", "check_number_text"]
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .errors import DataError, OptionError
+from ..errors import DataError, OptionError
 
 __all__ = ["batch_orders", "check_positive_int"]
 

@@ -16,7 +16,7 @@ two-feature-linear  n = 100, x1 ~ U[-1, 1), x2 = 1, a = (3, 2), y = x @ a + U[0,
                     start (-1, 1), lr 0.1, 100 full-batch steps
 ==================  =====================================================================
 
-All random data come from ``analytic_sgd.torch_rng`` (no torch needed) and are
+All random data come from ``analytic_sgd.problems.torch_rng`` (no torch needed) and are
 float32, as the write-ups' framework makes them.
 
 >>> ex = get_example("worked-linear")
@@ -32,7 +32,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from .errors import OptionError
+from ..errors import OptionError
 from .torch_rng import TorchGenerator, noisy_quadratic_data
 
 __all__ = ["Example", "EXAMPLES", "get_example"]

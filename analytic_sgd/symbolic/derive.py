@@ -10,8 +10,8 @@ does not, ``DerivationError`` is raised: that is a bug, never a user error.
 Linear MSE, w: dl/dw = (dl/de)(de/dd)(dd/dc)(dc/da)(da/dw) = (1/n)(2d)(1)(1)(x),
 closed form (2/n) Σ_i (w x_i + b - y_i) x_i.
 
->>> from analytic_sgd.model import linear
->>> from analytic_sgd.loss import mse
+>>> from analytic_sgd.symbolic.model import linear
+>>> from analytic_sgd.conventions.loss import mse
 >>> d = derive(linear(), mse)
 >>> d.chains[0].paths
 ((l, e, d, c, a, w),)
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .errors import DerivationError
+from ..conventions.loss import Loss, get_loss
+from ..errors import DerivationError
 from .graph import Graph, build_graph
-from .loss import Loss, get_loss
 from .model import Model
 
 __all__ = ["Chain", "Derivation", "derive", "INDEX"]
@@ -86,20 +86,20 @@ class Derivation:
         return next(c for c in self.chains if c.param.name == param)
 
     def compile(self, arithmetic: str = "float64"):
-        """Kernels ``loss(params, x, y)`` and ``grad(params, x, y)``; see ``analytic_sgd.kernels``."""
-        from .kernels import compile_kernels
+        """Kernels ``loss(params, x, y)`` and ``grad(params, x, y)``; see ``analytic_sgd.kernels.elementwise``."""
+        from ..kernels.elementwise import compile_kernels
 
         return compile_kernels(self, arithmetic)
 
     def _repr_latex_(self) -> str:
         """``$$\\begin{aligned}...$$``: read by MathJax (Jupyter) and KaTeX (VS Code) alike."""
-        from .render.derivation import to_latex
+        from ..render.derivation import to_latex
 
         body = to_latex(self).replace("{align*}", "{aligned}").strip()
         return f"$${body}$$"
 
     def _repr_markdown_(self) -> str:
-        from .render.derivation import to_markdown
+        from ..render.derivation import to_markdown
 
         return to_markdown(self)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataError, OptionError
+from ..errors import DataError, OptionError
 
 __all__ = ["SGDSettings", "SGDRule", "check_settings", "sgd_update"]
 _NUMBERS = ("lr", "momentum", "dampening", "weight_decay")
@@ -69,7 +69,7 @@ class SGDSettings:
 
 
 def _exact(v: Any) -> Any:
-    from .exact import to_exact  # only exact arithmetic needs sympy
+    from ..kernels.exact import to_exact  # only exact arithmetic needs sympy
 
     return to_exact(v, decimal=True)  # a float setting is the decimal it prints as
 

@@ -2,13 +2,13 @@
 
 For ŷ = Σ_j θ_j φ_j(x) the reduced loss R (Q/n for MSE and RMSE, Q for SSE, with
 Q = θᵀSθ - 2θᵀt + u) depends on the data only through sums of products of the features
-and y (``analytic_sgd.moments``). sympy writes its gradient, proven there, as an affine
+and y (``analytic_sgd.symbolic.moment_form``). sympy writes its gradient, proven there, as an affine
 function of the parameters whose coefficients are expressions in those sums:
 
     ∇R(θ) = A θ - c,     A = ∂²R/∂θ²,  c = -∇R(0),     R(θ) = R(0) - cᵀθ + θᵀAθ/2
 
 and the loss's gradient is outer'(R) ∇R (outer' = 1, or 1/(2 sqrt(R)) for RMSE); see
-``analytic_sgd.moment_compiler``, which builds these kernels from a Derivation.
+``analytic_sgd.kernels.moment_compiler``, which builds these kernels from a Derivation.
 
 Each sum is one product of two of the arrays φ_0, ..., φ_{P-1}, y: ``np.dot`` of the two
 (with ones where one is constant). Full-data sums go through the data in chunks of CHUNK rows

@@ -9,7 +9,7 @@ layout), to seed a ``num_regression`` data file.
 
 ``obtained`` may be:
 
-- a ``Trajectory`` (``analytic_sgd.sgd``) or a ``Golden`` (``load_golden``);
+- a ``Trajectory`` (``analytic_sgd.numeric.driver``) or a ``Golden`` (``load_golden``);
 - a mapping with any of "loss" (S values), "params", "grad", "updated" (each S x P in
   the golden's parameter order, or a mapping parameter name -> S values);
 - a sequence of S step mappings, each with any of those keys: "loss" a number, the others
@@ -37,8 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .golden import Golden, load_golden
-from .trajectory import Trajectory
+from ..golden import Golden, load_golden
+from ..numeric.trajectory import Trajectory
 
 __all__ = ["assert_trajectory_close", "load_golden", "to_columns", "golden_csv", "SHOWN"]
 

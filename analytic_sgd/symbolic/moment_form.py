@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..conventions.loss import mse, sse
+from ..errors import DerivationError
 from .derive import INDEX, Derivation, derive, linear_sums
-from .errors import DerivationError
-from .loss import mse, sse
 
 __all__ = ["MomentForm", "moment_form", "MAX_EXPLICIT_OPTIMUM"]
 

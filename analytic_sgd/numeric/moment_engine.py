@@ -1,11 +1,11 @@
 """The moment engine: mini-batch SGD on the moment form, every batch at once.
 
-For a model linear in its parameters (``analytic_sgd.moment_kernels``) the gradient of a
+For a model linear in its parameters (``analytic_sgd.kernels.moment_kernels``) the gradient of a
 batch depends on the data through a few sums of products. The engine takes the
 per-sample products once, cuts each epoch's order into batches and sums every batch in
 one vectorized pass (segment sums: ``np.add.reduceat``); sympy's expressions turn the
 sums of all batches into the affine gradients ``A_k θ - c_k``; the update recurrence
-then runs over all steps at once (``analytic_sgd.recurrence``: a scan of affine maps, or
+then runs over all steps at once (``analytic_sgd.numeric.recurrence``: a scan of affine maps, or
 step by step for RMSE, whose gradient divides by the loss). The loss of each step is
 taken afterwards by an elementwise pass: each step's parameters repeated over its rows,
 the residuals, squared, segment sums (accurate where θᵀSθ - 2θᵀt + u would cancel).
@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..conventions.batch_plan import batch_orders, check_positive_int
+from ..errors import DivergenceError, OptionError
+from ..kernels.moment_kernels import RTOL
 from .batch_sums import LargeBatches, SmallBatches
-from .batches import batch_orders, check_positive_int
-from .errors import DivergenceError, OptionError
-from .moment_kernels import RTOL
 from .recurrence import AffineSGD
 
 __all__ = ["ENGINES", "RTOL", "choose_engine", "epoch_orders", "run_moments", "divergence"]

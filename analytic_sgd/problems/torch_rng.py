@@ -48,7 +48,7 @@ import math
 
 import numpy as np
 
-from .errors import OptionError
+from ..errors import OptionError
 
 __all__ = ["TorchGenerator", "noisy_quadratic_data"]
 

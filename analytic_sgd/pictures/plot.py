@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import OptionError
 from .canvas import check_out, figure, finish, save, title
-from .errors import OptionError
 
 __all__ = ["KINDS", "plot", "plot_loss", "plot_fit", "plot_contour", "default_steps", "save",
            "predictor", "fit_axes", "clamp_ylim", "params_after", "full_loss"]
@@ -177,7 +177,7 @@ def plot_contour(problem, traj, out=None):
 
 
 def _optimum(problem):
-    from .render.moments import optimum_on_data
+    from ..render.moment_section import optimum_on_data
 
     found = optimum_on_data(problem)
     return None if found is None else np.asarray(found[0], dtype=np.float64)

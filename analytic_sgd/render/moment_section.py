@@ -1,11 +1,11 @@
 """The moment form of a Derivation as a textbook section: the gradient in sums, the normal
 equations, the least-squares optimum, and that optimum on a problem's data.
 
-Only for models linear in their parameters (``analytic_sgd.moments.moment_form``).
+Only for models linear in their parameters (``analytic_sgd.symbolic.moment_form.moment_form``).
 For RMSE, l = √MSE: the gradient is the MSE gradient over 2l, and the optimum is
 the MSE optimum (the square root is increasing).
 
->>> from analytic_sgd.problem import example_problem
+>>> from analytic_sgd.problems.problem import example_problem
 >>> from analytic_sgd.render.textbook import Equations
 >>> p = example_problem("worked-linear")
 >>> optimum_on_data(p)
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..moments import moment_form
+from ..symbolic.moment_form import moment_form
 from .mermaid import plain
 from .textbook import aligned, display
 
@@ -92,7 +92,7 @@ def moment_section(d, eq, problem, number: int = 5) -> list[str]:
     ]
     grad_form = form
     if d.loss.outer == "sqrt":
-        from ..loss import mse
+        from ..conventions.loss import mse
 
         grad_form = _form(problem.replace(loss=mse).derivation())
         parts += [eq(r"\frac{\partial l}{\partial \theta_j} = \frac{1}{2 l} "
