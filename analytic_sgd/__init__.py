@@ -4,9 +4,31 @@
 >>> d = asgd.derive(asgd.linear(), asgd.mse)
 >>> d.chain("b").closed_form
 2*Sum(b + w*x[i] - y[i], (i, 1, n))/n
+>>> k = asgd.compile_kernels(d, "exact")
+>>> k.grad([0, 0], [0, 1, 2], [10, 12, 14]).tolist()
+[-80/3, -24]
+
+The package is built in layers (``docs/architecture.md``): conventions (Loss, Arithmetic,
+Settings, BatchPlan) -> symbolic -> kernels -> numeric -> problems -> outputs (render,
+pictures, golden, crosscheck, testing) -> cli. This module re-exports the public API.
 """
 
-from .conventions.loss import LOSSES, Loss, get_loss, mse, rmse, sse
+from .conventions.arithmetic import ARITHMETICS, EXACT, FLOAT32, FLOAT64, Arithmetic, get_arithmetic
+from .conventions.batch_plan import BatchPlan
+from .conventions.loss import (
+    LOSSES,
+    Loss,
+    get_loss,
+    half_mse,
+    half_sse,
+    mse,
+    register_loss,
+    rmse,
+    sse,
+    unregister_loss,
+)
+from .conventions.schedule import Constant, Schedule
+from .conventions.settings import Settings
 from .errors import (
     AnalyticSGDError,
     DataError,
@@ -15,11 +37,15 @@ from .errors import (
     MissingExtraError,
     ModelError,
     OptionError,
+    OptionTypeError,
 )
-from .kernels.elementwise import Kernels
-from .numeric.driver import sgd
+from .kernels.cache import derivation_for, kernels_for
+from .kernels.elementwise import Kernels, compile_kernels
 from .numeric.trajectory import Step, Trajectory
 from .problems.examples import EXAMPLES, Example, get_example
+from .problems.problem import Problem, example_problem, sgd
+from .render.notebook import register_notebook_display
+from .render.table import table_pandas as to_pandas
 from .symbolic.derive import Chain, Derivation, derive
 from .symbolic.graph import Graph, Node, build_graph
 from .symbolic.model import (
@@ -31,13 +57,20 @@ from .symbolic.model import (
     quadratic,
     two_feature_linear,
 )
+from .version import VERSION
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
-    "AnalyticSGDError", "Chain", "DataError", "Derivation", "DerivationError",
-    "DivergenceError", "Graph", "Kernels", "LOSSES", "Loss", "MissingExtraError", "Model",
-    "ModelError", "Node", "OptionError", "build_graph", "derive", "get_loss", "linear",
-    "model_from_name", "mse", "parse_model", "polynomial", "quadratic", "rmse", "sse",
-    "two_feature_linear", "sgd", "Step", "Trajectory", "EXAMPLES", "Example", "get_example",
+    "ARITHMETICS", "EXACT", "FLOAT32", "FLOAT64", "Arithmetic", "get_arithmetic", "BatchPlan",
+    "LOSSES", "Loss", "get_loss", "half_mse", "half_sse", "mse", "register_loss", "rmse", "sse",
+    "unregister_loss", "Constant", "Schedule", "Settings", "AnalyticSGDError", "DataError",
+    "DerivationError", "DivergenceError", "MissingExtraError", "ModelError", "OptionError",
+    "OptionTypeError", "derivation_for", "kernels_for", "Kernels", "compile_kernels", "Step",
+    "Trajectory", "EXAMPLES", "Example", "get_example", "Problem", "example_problem", "sgd",
+    "to_pandas", "Chain", "Derivation", "derive", "Graph", "Node", "build_graph", "Model",
+    "linear", "model_from_name", "parse_model", "polynomial", "quadratic", "two_feature_linear",
+    "register_notebook_display",
 ]
+
+register_notebook_display()  # rich display in Jupyter, when IPython is running

@@ -4,15 +4,29 @@ Every error a user can cause is one of these, with a message that says what was
 wrong, where, and what to do. The command line turns them into exit code 2.
 ``DerivationError`` is different: it means the chain rule and ``sympy.diff``
 disagree, which is a bug in analytic_sgd, never a user error.
+
+A setting that is out of range raises ``OptionError`` (a ``ValueError``), or
+``OptionTypeError`` (also a ``TypeError``) when its type is wrong. Both carry the
+``field`` they are about, the ``value`` given and what is ``accepted``, so that the
+command line can name its own flag instead of the field:
+
+>>> err = OptionError.for_field("batch_size", 0, "a whole number >= 1")
+>>> str(err)
+'batch_size must be a whole number >= 1, got 0'
+>>> err.naming("--batch-size", "0")
+"--batch-size '0' must be a whole number >= 1"
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "AnalyticSGDError",
     "ModelError",
     "DataError",
     "OptionError",
+    "OptionTypeError",
     "DivergenceError",
     "MissingExtraError",
     "DerivationError",
@@ -32,7 +46,43 @@ class DataError(AnalyticSGDError, ValueError):
 
 
 class OptionError(AnalyticSGDError, ValueError):
-    """A setting out of range: batch size, learning rate, update options, init."""
+    """A setting out of range: batch size, learning rate, update options, init, a loss field.
+
+    ``field``: the setting's name in the Python API (``lr``, ``batch_size``, ...), or None;
+    ``value``: what was given; ``accepted``: what would be, in words; ``hint``: what to do.
+    """
+
+    field: str | None = None
+    value: Any = None
+    accepted: str = ""
+    hint: str = ""
+
+    @classmethod
+    def for_field(cls, field: str, value: Any, accepted: str, hint: str = "") -> OptionError:
+        """``<field> must be <accepted>, got <value>[; <hint>]``, with the parts kept."""
+        tail = f"; {hint}" if hint else ""
+        err = cls(f"{field} must be {accepted}, got {_show(value)}{tail}")
+        err.field, err.value, err.accepted, err.hint = field, value, accepted, hint
+        return err
+
+    def naming(self, name: str, text: Any = None) -> str:
+        """The message with ``name`` (a command-line flag) in place of the field, and the
+        text the user typed (``text``) in place of the value."""
+        if self.field is None:
+            return str(self)
+        shown = repr(text) if isinstance(text, str) else _show(self.value if text is None
+                                                                 else text)
+        tail = f"; {self.hint}" if self.hint else ""
+        return f"{name} {shown} must be {self.accepted}{tail}"
+
+
+class OptionTypeError(OptionError, TypeError):
+    """A setting of the wrong type (a string where a number belongs, a bool for a count)."""
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class DivergenceError(AnalyticSGDError, ArithmeticError):

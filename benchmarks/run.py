@@ -103,9 +103,10 @@ def bench_driver(quick: bool) -> list[tuple]:
     for dtype in ("float32", "float64"):
         x = x64.astype(dtype)
         y = (2 * x + 10).astype(dtype)
-        kernels = asgd.derive(asgd.linear(), asgd.mse).compile(dtype)
+        kernels = asgd.kernels_for(asgd.linear(), asgd.mse, dtype, with_moments=True)
         steps = -(-n // 3)
-        ours = median_time(lambda k=kernels, x=x, y=y: drive(k, x, y, lr=0.01, batch_size=3),
+        settings, plan = asgd.Settings(lr=0.01), asgd.BatchPlan(3)
+        ours = median_time(lambda k=kernels, x=x, y=y, s=settings, p=plan: drive(k, x, y, s, p),
                            3 if quick else 7)
         per_step = ours / steps
         rows.append((f"driver, {dtype}, {steps} steps, every step recorded", None,
@@ -144,7 +145,7 @@ def bench_full_batch(quick: bool) -> list[tuple]:
             x = base.astype(dtype)
             y = (2 * x + 10 + rng.normal(0, 0.1, n)).astype(dtype)
             for model in ("linear", "quadratic"):
-                kernels = asgd.derive(asgd.model_from_name(model), asgd.mse).compile(dtype)
+                kernels = asgd.compile_kernels(asgd.derive(asgd.model_from_name(model), asgd.mse), dtype)
                 theta = np.ones(len(kernels.params), dtype)
                 candidates = {"dot": lambda x=x, y=y: np.dot(x, y),
                               "ours": lambda k=kernels, t=theta, x=x, y=y: k.grad(t, x, y)}

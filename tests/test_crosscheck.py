@@ -106,9 +106,9 @@ def test_all_rows_prints_each_step_and_quantity(capsys):
 def _scaled_gradient(monkeypatch, factor="1.001"):
     original = Kernels.loss_and_grad
 
-    def off(self, params, x, y):
-        loss, grad = original(self, params, x, y)
-        return loss, grad * self.convert(factor)
+    def off(self, params, x, y, **options):
+        loss, grad = original(self, params, x, y, **options)
+        return loss, grad * self.arithmetic.number(factor)
 
     monkeypatch.setattr(Kernels, "loss_and_grad", off)
 

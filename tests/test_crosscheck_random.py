@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from analytic_sgd.conventions.loss import get_loss
 from analytic_sgd.crosscheck import BACKENDS, crosscheck
-from analytic_sgd.problems.problem import Problem
+from analytic_sgd.problems.problem import make_problem
 from analytic_sgd.symbolic.model import parse_model, polynomial
 
 for framework in ("torch", "jax", "autograd"):
@@ -25,7 +25,7 @@ def polynomial_problems(draw):
     x = np.array(draw(st.lists(float32s, min_size=n, max_size=n)))
     y = np.array(draw(st.lists(float32s, min_size=n, max_size=n))) * 5
     momentum = draw(st.sampled_from(["0", "0.9"]))
-    return Problem(
+    return make_problem(
         polynomial(degree), get_loss(draw(st.sampled_from(["mse", "sse", "rmse"]))), x, y,
         lr=draw(st.sampled_from(["0.001", "0.005", "0.01"])),
         batch_size=draw(st.integers(1, n)), epochs=draw(st.integers(1, 2)),
@@ -73,7 +73,7 @@ def test_models_with_functions_agree(text, params):
     """The translator writes each function in each framework; exact runs of such models stop
     after one step (irrational parameters), so trajectories are measured against float64."""
     x = np.linspace(0.1, 1.0, 6)
-    problem = Problem(parse_model(text, params), get_loss("mse"), x, 2 * x + 1, lr="0.01",
+    problem = make_problem(parse_model(text, params), get_loss("mse"), x, 2 * x + 1, lr="0.01",
                       batch_size=3, epochs=1, init={p: "0.5" for p in params.split()})
     for dtype in ("float64", "float32"):
         for mode in ("gradient", "trajectory"):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from helpers import run
 
+from analytic_sgd import files
 from analytic_sgd.golden import (
     ARITHMETICS,
     FORMAT_VERSION,
@@ -23,7 +24,6 @@ from analytic_sgd.golden import (
     load_golden,
     read_document,
     shipped_directory,
-    store,
     write_golden,
 )
 from analytic_sgd.problems.examples import EXAMPLES
@@ -139,7 +139,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch
     def crash(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store.os, fail_at, crash)
+    monkeypatch.setattr(files.os, fail_at, crash)
     with pytest.raises(OSError, match="disk full"):
         write_golden(path, new)
     assert path.read_bytes() == old
@@ -154,17 +154,17 @@ def test_write_killed_midway_leaves_the_old_file(tmp_path):
     script = (
         "import os, signal\n"
         "from analytic_sgd import golden\n"
-        "from analytic_sgd.golden import store\n"
+        "from analytic_sgd import files\n"
         "doc = golden.golden_document('worked-linear', 'float64')\n"
         "doc['note'] = 'never written'\n"
-        "store.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "files.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
         f"golden.write_golden({str(path)!r}, doc)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL
     assert path.read_bytes() == old
     leftovers = [n for n in os.listdir(tmp_path) if n != path.name]
-    assert leftovers and all(n.startswith(".") and n.endswith(".tmp") for n in leftovers)
+    assert leftovers and all(n.startswith(".") and n.endswith(".tmp.json") for n in leftovers)
     assert check_file(path) == []  # the leftover is not a golden file
 
 

@@ -28,9 +28,9 @@ def compile_latex(tmp_path, body: str) -> None:
                                         ("two-feature-linear", "sse"), (("w*exp(k*x)", "w k"), "mse")])
 def test_derivation_align_compiles(tmp_path, spec, loss):
     model = model_from_name(*spec) if isinstance(spec, tuple) else model_from_name(spec)
-    compile_latex(tmp_path, derivation.to_latex(derive(model, loss)))
+    compile_latex(tmp_path, derivation.derivation_latex(derive(model, loss)))
 
 
 @pytest.mark.parametrize("arithmetic", ["exact", "float64"])
 def test_table_booktabs_compiles(tmp_path, arithmetic):
-    compile_latex(tmp_path, trajectory.to_latex(example_problem().run(arithmetic), digits=3))
+    compile_latex(tmp_path, trajectory.table_latex(example_problem().run(arithmetic), digits=3))

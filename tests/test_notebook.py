@@ -1,4 +1,7 @@
-"""What a Jupyter notebook shows: Derivation as LaTeX and Markdown, Trajectory as HTML and pandas."""
+"""What a Jupyter notebook shows: Derivation as LaTeX and Markdown, Trajectory as HTML and pandas.
+
+The display is registered with IPython's formatters by ``analytic_sgd.render.notebook`` (the
+classes live in lower layers that never import the renderers)."""
 
 from __future__ import annotations
 
@@ -11,13 +14,42 @@ import sympy as sp
 
 import analytic_sgd as asgd
 from analytic_sgd.problems.problem import example_problem
+from analytic_sgd.render.derivation import derivation_markdown
+from analytic_sgd.render.notebook import derivation_repr_latex, register_notebook_display
+from analytic_sgd.render.table import table_html
+
+
+@pytest.fixture(scope="module")
+def shell():
+    """A real IPython shell with the formatters registered, as in a Jupyter kernel."""
+    interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
+    ip = interactiveshell.InteractiveShell.instance()
+    assert register_notebook_display(ip)
+    return ip
+
+
+def test_import_registers_with_a_running_shell_and_not_without_one():
+    assert register_notebook_display() is False or "IPython" in sys.modules
+
+
+def test_the_shell_shows_a_derivation_as_latex_and_markdown(shell):
+    d = asgd.derive(asgd.linear(), asgd.mse)
+    data, _ = shell.display_formatter.format(d)
+    assert data["text/latex"] == derivation_repr_latex(d)
+    assert data["text/markdown"] == derivation_markdown(d)
+
+
+def test_the_shell_shows_a_trajectory_as_an_html_table(shell):
+    traj = example_problem("worked-linear").run("exact")
+    data, _ = shell.display_formatter.format(traj)
+    assert data["text/html"] == table_html(traj) and "<td>batch</td>" not in data["text/html"]
 
 
 @pytest.mark.parametrize("model, loss", [("linear", "mse"), ("quadratic", "rmse"),
                                          ("two-feature-linear", "mse")])
 def test_derivation_reprs_hold_the_closed_forms(derive_cached, model, loss):
     d = derive_cached(model, loss)
-    latex, markdown = d._repr_latex_(), d._repr_markdown_()
+    latex, markdown = derivation_repr_latex(d), derivation_markdown(d)
     assert latex.startswith("$$\\begin{aligned}") and latex.rstrip().endswith("\\end{aligned}$$")
     assert markdown.count("$$") % 2 == 0 and "$$" in markdown
     for c in d.chains:
@@ -35,7 +67,7 @@ def _cells(html: str) -> list[list[str]]:
 @pytest.mark.parametrize("arithmetic", ["exact", "float64", "float32"])
 def test_trajectory_html_has_a_header_and_one_row_per_step(arithmetic):
     traj = example_problem("worked-linear").run(arithmetic)
-    html = traj._repr_html_()
+    html = table_html(traj)
     assert html.count("<tr>") == len(traj) + 1
     rows = _cells(html)
     assert rows[0] == ["batch", "n", "dl/dw", "dl/db", "w after", "b after", "loss"]
@@ -47,7 +79,7 @@ def test_trajectory_html_has_a_header_and_one_row_per_step(arithmetic):
 
 def test_trajectory_html_of_many_epochs_has_the_epoch_column():
     traj = example_problem("two-feature-linear").run()
-    rows = _cells(traj._repr_html_())
+    rows = _cells(table_html(traj))
     assert len(rows) == 101 and rows[0][0] == "epoch" and rows[-1][0] == "100"
 
 
@@ -57,7 +89,7 @@ COLUMNS = ["epoch", "batch", "n", "w", "b", "loss", "dl/dw", "dl/db", "w_after",
 def test_to_pandas_has_one_row_per_step_and_the_columns():
     pytest.importorskip("pandas")
     traj = example_problem("worked-linear").run("float64")
-    df = traj.to_pandas()
+    df = asgd.to_pandas(traj)
     assert list(df.columns) == COLUMNS and len(df) == len(traj)
     assert df["loss"].tolist() == traj.loss.tolist()
     assert df["w_after"].tolist() == traj.updated[:, 0].tolist()
@@ -66,7 +98,7 @@ def test_to_pandas_has_one_row_per_step_and_the_columns():
 
 def test_to_pandas_keeps_exact_values_exact():
     pytest.importorskip("pandas")
-    df = example_problem("worked-linear").run("exact").to_pandas()
+    df = asgd.to_pandas(example_problem("worked-linear").run("exact"))
     assert list(df.columns) == COLUMNS and len(df) == 3
     assert Fraction(df["dl/dw"][0]) == Fraction(-80, 3)
     assert Fraction(df["loss"][2]) == Fraction(2758091836, 18984375)
@@ -74,7 +106,7 @@ def test_to_pandas_keeps_exact_values_exact():
 
 def test_to_pandas_exact_counts_are_integers():
     pytest.importorskip("pandas")
-    df = example_problem("worked-linear").run("exact").to_pandas()
+    df = asgd.to_pandas(example_problem("worked-linear").run("exact"))
     assert df["batch"].tolist() == [1, 2, 3]
 
 
@@ -82,4 +114,4 @@ def test_to_pandas_without_pandas_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas raises ImportError
     traj = example_problem("worked-linear").run()
     with pytest.raises(asgd.MissingExtraError, match=r"analytic-sgd\[pandas\]"):
-        traj.to_pandas()
+        asgd.to_pandas(traj)

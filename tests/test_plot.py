@@ -14,7 +14,8 @@ from analytic_sgd.problems.problem import example_problem
 
 pytest.importorskip("matplotlib")
 
-from analytic_sgd.pictures import plot as pictures  # noqa: E402  (after the importorskip)
+from analytic_sgd.pictures import draw  # noqa: E402  (after the importorskip)
+from analytic_sgd.pictures import plot as pictures  # noqa: E402
 
 
 def _not_blank(path) -> None:
@@ -51,9 +52,9 @@ def test_loss_picture(tmp_path, linear):
 
 def test_loss_picture_uses_a_log_scale_when_the_loss_spans_decades():
     problem = example_problem("two-feature-linear", epochs=300)
-    fig = pictures.plot("loss", problem)
+    fig = draw("loss", problem)
     assert fig.axes[0].get_yscale() == "log"
-    assert pictures.plot("loss", example_problem("worked-linear")).axes[0].get_yscale() == "linear"
+    assert draw("loss", example_problem("worked-linear")).axes[0].get_yscale() == "linear"
 
 
 @pytest.mark.parametrize("name", ["worked-linear", "noisy-quadratic", "two-feature-linear",
@@ -61,7 +62,7 @@ def test_loss_picture_uses_a_log_scale_when_the_loss_spans_decades():
 def test_fit_picture_covers_the_data(tmp_path, name):
     problem = example_problem(name)
     out = tmp_path / "fit.png"
-    fig = pictures.plot("fit", problem, out)
+    fig = draw("fit", problem, out)
     _not_blank(out)
     ax = fig.axes[0]
     x = np.asarray(problem.x, dtype=float).reshape(len(problem.y), -1)[:, 0]
@@ -85,7 +86,7 @@ def test_fit_picture_draws_the_chosen_steps(linear):
 
 def test_fit_picture_of_an_exact_run(tmp_path):
     out = tmp_path / "exact.png"
-    pictures.plot("fit", example_problem("worked-linear"), out, arithmetic="exact")
+    draw("fit", example_problem("worked-linear"), out, arithmetic="exact")
     _not_blank(out)
 
 
@@ -109,7 +110,7 @@ def test_contour_picture_holds_the_path(tmp_path, name):
 def test_contour_needs_two_parameters(tmp_path):
     out = tmp_path / "c.png"
     with pytest.raises(OptionError, match="two parameters.*loss, fit or animation"):
-        pictures.plot("contour", example_problem("noisy-quadratic"), out)
+        draw("contour", example_problem("noisy-quadratic"), out)
     assert not out.exists()
 
 
@@ -117,7 +118,7 @@ def test_animation_has_a_frame_per_step(tmp_path):
     from PIL import Image
 
     out = tmp_path / "fit.gif"
-    pictures.plot("animation", example_problem("worked-linear"), out)
+    draw("animation", example_problem("worked-linear"), out)
     with Image.open(out) as gif:
         assert gif.n_frames == 4  # the start and three steps
         frames = []
@@ -141,16 +142,16 @@ def test_animation_caps_the_frames(tmp_path):
 
 def test_animation_needs_a_gif_file(tmp_path):
     with pytest.raises(OptionError, match=r"\.gif"):
-        pictures.plot("animation", example_problem("worked-linear"), tmp_path / "a.png")
+        draw("animation", example_problem("worked-linear"), tmp_path / "a.png")
     with pytest.raises(OptionError, match="out="):
-        pictures.plot("animation", example_problem("worked-linear"))
+        draw("animation", example_problem("worked-linear"))
 
 
 def test_unknown_kind_and_missing_folder(tmp_path):
     with pytest.raises(OptionError, match="loss, fit, contour, animation"):
-        pictures.plot("histogram", example_problem("worked-linear"))
+        draw("histogram", example_problem("worked-linear"))
     with pytest.raises(OptionError, match="does not exist"):
-        pictures.plot("loss", example_problem("worked-linear"), tmp_path / "no" / "loss.png")
+        draw("loss", example_problem("worked-linear"), tmp_path / "no" / "loss.png")
 
 
 def test_a_failed_picture_leaves_no_file(tmp_path, linear, monkeypatch):

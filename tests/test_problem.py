@@ -6,8 +6,9 @@ from analytic_sgd.problems.problem import example_problem
 
 def test_overrides_replace_settings():
     p = example_problem("worked-linear", lr="0.02", batch_size=9)
-    assert (p.lr, p.batch_size, p.epochs) == ("0.02", 9, 1)
-    assert p.settings()["lr"] == "0.02"
+    assert (p.settings.lr.text, p.plan.batch_size, p.plan.epochs) == ("0.02", 9, 1)
+    assert p.replace(lr="0.03", epochs=2).settings.lr.text == "0.03"
+    assert p.replace(epochs=2).plan.epochs == 2 and p.plan.epochs == 1
 
 
 def test_another_model_drops_the_examples_start():

@@ -46,3 +46,26 @@ def test_readme_output_is_real(command, expected, capsys, tmp_path, monkeypatch)
     main(shlex.split(command)[1:])
     out, err = capsys.readouterr()
     assert (out + err).rstrip("\n") == expected.rstrip("\n")
+
+
+def test_the_readme_loss_snippet_runs():
+    """The "Losses" section's Python block: each line runs, and the refusals refuse."""
+    import analytic_sgd as asgd
+
+    block = re.search(r"## Losses.*?```python\n(.*?)```", README.read_text(encoding="utf-8"),
+                      re.S).group(1)
+    namespace: dict = {}
+    try:
+        for line in block.splitlines():
+            code, _, comment = line.partition("#")
+            if not code.strip():
+                continue
+            if "OptionError" in comment:
+                with pytest.raises(asgd.OptionError, match=re.escape(
+                        comment.split("OptionError: ")[1].removesuffix("...").strip())):
+                    exec(code, namespace)
+            else:
+                exec(code, namespace)
+        assert namespace["asgd"].get_loss("triple-mse").scale == 3
+    finally:
+        asgd.unregister_loss("triple-mse")

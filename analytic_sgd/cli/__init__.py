@@ -12,13 +12,14 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from ..errors import AnalyticSGDError
-from .options import UsageError
+from ..errors import AnalyticSGDError, OptionError
+from ..version import VERSION
+from .options import UsageError, flag_message
 
 __all__ = ["main", "build_parser", "run"]
 
 PROG = "analytic-sgd"
-COMMANDS = ("derive", "table", "examples", "crosscheck", "golden", "plot")
+COMMANDS = ("derive", "table", "examples", "crosscheck", "golden", "plot", "pages")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,12 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
         if args.version:
-            from .. import __version__
-
-            print(f"{PROG} {__version__}")
+            print(f"{PROG} {VERSION}")
             return 0
         if args.command is None:
             parser.print_help()
@@ -62,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{exc}\ntry '{PROG} {getattr(exc, 'command', '') or ''}--help'".replace("  ", " "),
               file=sys.stderr)
+        return 2
+    except OptionError as exc:
+        print(f"{PROG}: error: {flag_message(exc, args)}", file=sys.stderr)
         return 2
     except AnalyticSGDError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

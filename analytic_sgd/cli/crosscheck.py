@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+from ..conventions.arithmetic import decimal_reason
+from ..errors import OptionError
 from .options import add_problem_options, problem_from_args
 
 AGAINST = ("torch", "jax", "autograd", "finite-difference", "all")
@@ -49,19 +51,23 @@ def add_parser(sub):
 
 
 def _tolerance(name: str, text: str | None) -> float | None:
-    from .options import nonnegative_decimal
-
-    return None if text is None else abs(float(nonnegative_decimal(name, text)))
+    if text is None:
+        return None
+    reason = decimal_reason(text.strip())
+    if reason is not None or float(text) < 0:
+        raise OptionError(f"{name} {text!r} must be a finite number >= 0"
+                          + (f"; {reason}" if reason else ""))
+    return abs(float(text))
 
 
 def run(args) -> int:
     from ..crosscheck import BACKENDS, crosscheck
-    from ..crosscheck.summary import render
+    from ..crosscheck.summary import render_report
 
     atol, rtol = _tolerance("--atol", args.atol), _tolerance("--rtol", args.rtol)
     problem = problem_from_args(args)
     against = list(BACKENDS) if args.against == "all" else [args.against]
     reports = crosscheck(problem, against, dtype=args.dtype, mode=args.mode, atol=atol,
                          rtol=rtol, fd_method=args.fd_method, reference=args.reference)
-    sys.stdout.write(render(reports, problem, all_rows=args.all_rows))
+    sys.stdout.write(render_report(reports, problem, all_rows=args.all_rows))
     return 0 if all(r.passed for r in reports) else 1

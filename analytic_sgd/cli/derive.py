@@ -17,10 +17,10 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..render.derivation import render
+    from ..render.derivation import render_derivation
     from ..symbolic.derive import derive
     from ..symbolic.model import model_from_name
 
     model = model_from_name(args.model or "linear", args.params)
-    sys.stdout.write(render(derive(model, args.loss or "mse"), args.format))
+    sys.stdout.write(render_derivation(derive(model, args.loss or "mse"), args.format))
     return 0

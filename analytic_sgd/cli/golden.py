@@ -80,7 +80,7 @@ def _check(args) -> int:
         failed += 1
     for name in sorted(found):
         t = time.perf_counter()
-        differences = check_file(found[name], rtol=rtol, atol=atol)
+        differences = check_file(found[name], rtol=rtol, atol=atol, named=True)
         status = "DIFFERS" if differences else "ok     "
         print(f"{status}  {name}  ({time.perf_counter() - t:.2f} s)")
         for d in differences[:SHOWN]:

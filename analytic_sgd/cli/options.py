@@ -1,49 +1,62 @@
-"""Options shared by the commands that run a problem, and their checks.
+"""Options shared by the commands that run a problem, and how their errors are named.
 
-Numbers on the command line are decimals read exactly: they stay strings until
-the run reads them (``--lr 0.01`` is 1/100 in exact arithmetic).
+Numbers on the command line are decimals read exactly: they stay strings until the run
+reads them (``--lr 0.01`` is 1/100 in exact arithmetic). The options are handed to the
+values that own them (``Settings``, ``BatchPlan``, ``Loss``, ...), which check them once;
+an error about a field is reported with the flag the user typed (``FLAGS``).
 """
 
 from __future__ import annotations
 
 import argparse
-from fractions import Fraction
 
-from ..errors import OptionError
-from ..problems.data import check_number_text, exact_values, read_csv
+from ..conventions.arithmetic import ARITHMETICS, read_decimal
+from ..conventions.loss import LOSSES
+from ..errors import DataError, OptionError
+from ..problems.data import read_csv
 from ..problems.examples import EXAMPLES
 from ..problems.problem import example_problem
 
-__all__ = ["UsageError", "add_model_options", "add_problem_options", "problem_from_args",
-           "decimal", "nonnegative_decimal", "positive_int"]
+__all__ = ["UsageError", "FLAGS", "flag_message", "add_model_options", "add_problem_options",
+           "add_arithmetic_option", "problem_from_args", "whole_number", "positive_int"]
+
+# the field a value object names in its errors -> the flag that sets it
+FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
+         "weight_decay": "--weight-decay", "nesterov": "--nesterov", "maximize": "--maximize",
+         "batch_size": "--batch-size", "epochs": "--epochs", "seed": "--seed",
+         "shuffle": "--shuffle", "drop_last": "--drop-last", "loss": "--loss",
+         "arithmetic": "--arithmetic", "engine": "--engine", "dtype": "--dtype", "kind": "--kind",
+         "mode": "--mode", "reference": "--reference", "digits": "--digits"}
+# the attribute of the parsed arguments that holds each field's text
+_ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
 
 
 class UsageError(Exception):
     """A bad command line, reported in one line and exit code 2."""
 
 
-def decimal(name: str, text: str) -> str:
-    """``text`` if it is a finite decimal number, else OptionError naming the option."""
-    reason = check_number_text(text.strip())
-    if reason:
-        raise OptionError(f"{name} {text!r}: {reason}")
-    return text.strip()
+def flag_message(exc: OptionError, args: argparse.Namespace | None) -> str:
+    """The message of ``exc`` with the flag in place of the field it names, and the text
+    the user typed in place of the value."""
+    if exc.field not in FLAGS:
+        return str(exc)
+    text = getattr(args, _ARGS[exc.field], None) if args is not None else None
+    return exc.naming(FLAGS[exc.field], text if isinstance(text, str) else None)
 
 
-def nonnegative_decimal(name: str, text: str) -> str:
-    value = decimal(name, text)
-    if Fraction(value) < 0:
-        raise OptionError(f"{name} {text!r} must be zero or more")
-    return value
+def whole_number(name: str, text: str) -> int:
+    """``text`` as an int if it is written as a whole number (its range is the value's to
+    check); OptionError naming the option otherwise."""
+    stripped = text.strip()
+    if not stripped.lstrip("+-").isdigit() or len(stripped) > 30:
+        raise OptionError(f"{name} {text!r} must be a whole number")
+    return int(stripped)
 
 
 def positive_int(name: str, text: str) -> int:
-    text = text.strip()
-    if not text.lstrip("+").isdigit():
-        raise OptionError(f"{name} {text!r} must be a whole number of 1 or more")
-    value = int(text)
+    value = whole_number(name, text)
     if value < 1:
-        raise OptionError(f"{name} {text!r} must be 1 or more")
+        raise OptionError(f"{name} {text!r} must be a whole number >= 1")
     return value
 
 
@@ -51,7 +64,13 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="linear, quadratic, poly:N (N = 0..10), two-feature-linear, "
                    "or an expression in x (or x1, x2, ...)")
     p.add_argument("--params", help='the parameters of an expression, e.g. "w k" or "w,k"')
-    p.add_argument("--loss", choices=["mse", "rmse", "sse"])
+    p.add_argument("--loss", choices=list(LOSSES), help="the loss (default mse, or the "
+                   "example's own)")
+
+
+def add_arithmetic_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--arithmetic", default="float64", choices=list(ARITHMETICS),
+                   help="exact (rationals), float64 (default) or float32")
 
 
 def add_problem_options(p: argparse.ArgumentParser) -> None:
@@ -87,23 +106,28 @@ def _init(text: str) -> dict:
                               f"e.g. --init w=0.5,b=-1")
         if name in values:
             raise OptionError(f"--init gives {name} twice; give each parameter once")
-        values[name] = decimal(f"--init {name}", value)
+        try:
+            read_decimal(value)
+        except DataError as exc:
+            raise OptionError(f"--init {name}: {exc}") from None
+        values[name] = value.strip()
     return values
 
 
 def problem_from_args(args):
-    """The Problem the options describe: an example (default worked-linear) with overrides."""
+    """The Problem the options describe: an example (default worked-linear) with overrides.
+
+    Numbers stay the text typed; the Settings and the BatchPlan check them (their errors
+    name the field, which ``flag_message`` turns into the flag)."""
     overrides = {
-        "lr": args.lr and nonnegative_decimal("--lr", args.lr),
-        "batch_size": args.batch_size and positive_int("--batch-size", args.batch_size),
-        "epochs": args.epochs and positive_int("--epochs", args.epochs),
-        "momentum": args.momentum and nonnegative_decimal("--momentum", args.momentum),
-        "dampening": args.dampening and nonnegative_decimal("--dampening", args.dampening),
-        "weight_decay": args.weight_decay and nonnegative_decimal("--weight-decay",
-                                                                  args.weight_decay),
+        "lr": args.lr, "momentum": args.momentum, "dampening": args.dampening,
+        "weight_decay": args.weight_decay,
+        "batch_size": None if args.batch_size is None else whole_number("--batch-size",
+                                                                        args.batch_size),
+        "epochs": None if args.epochs is None else whole_number("--epochs", args.epochs),
+        "seed": None if args.seed is None else whole_number("--seed", args.seed),
         "nesterov": args.nesterov or None, "maximize": args.maximize or None,
         "shuffle": args.shuffle or None, "drop_last": args.drop_last or None,
-        "seed": None if args.seed is None else _seed(args.seed),
     }
     if args.shuffle and args.seed is None:
         raise OptionError("--shuffle needs --seed S, so that the run can be repeated")
@@ -118,15 +142,9 @@ def problem_from_args(args):
         problem = problem.replace(init=init)
     if args.data:
         ds = read_csv(args.data, problem.model.input_names)
-        x_exact = [exact_values(row) for row in ds.x_text]
+        x_exact = [[read_decimal(cell) for cell in row] for row in ds.x_text]
         x_exact = [r[0] for r in x_exact] if len(ds.inputs) == 1 else x_exact
-        problem = problem.replace(x=ds.x, y=ds.y, x_exact=x_exact, y_exact=exact_values(ds.y_text),
+        problem = problem.replace(x=ds.x, y=ds.y, x_exact=x_exact,
+                                  y_exact=[read_decimal(cell) for cell in ds.y_text],
                                   name=str(args.data))
     return problem
-
-
-def _seed(text: str) -> int:
-    text = text.strip()
-    if not text.isdigit():
-        raise OptionError(f"--seed {text!r} must be a whole number of 0 or more")
-    return int(text)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..errors import OptionError
-from .options import add_problem_options, problem_from_args
+from .options import add_arithmetic_option, add_problem_options, problem_from_args
 
 
 def add_parser(sub):
-    from ..pictures.plot import KINDS
+    from ..pictures import KINDS
 
     p = sub.add_parser("plot", help="a picture of a run: loss, fit, contour or animation",
                        description="Run SGD on a problem (default: the worked-linear example) and "
@@ -19,7 +19,7 @@ def add_parser(sub):
     p.add_argument("--kind", required=True, choices=KINDS, help="the picture to draw")
     p.add_argument("--out", required=True, metavar="FILE",
                    help="the file to write: .png, .svg, .pdf, ... (.gif for animation)")
-    p.add_argument("--arithmetic", default="float64", choices=["exact", "float64", "float32"])
+    add_arithmetic_option(p)
     p.add_argument("--steps", metavar="K,K,...",
                    help="fit: the steps whose curve to draw, 0 being the start (default: the "
                    "start and about four steps spaced geometrically up to the last)")
@@ -35,7 +35,7 @@ def _steps(text: str) -> list[int]:
 
 
 def run(args) -> int:
-    from ..pictures.plot import plot
+    from ..pictures import draw
 
     steps = None
     if args.steps is not None:
@@ -43,6 +43,6 @@ def run(args) -> int:
             raise OptionError(f"--steps is for --kind fit, not --kind {args.kind}")
         steps = _steps(args.steps)
     problem = problem_from_args(args)
-    plot(args.kind, problem, args.out, arithmetic=args.arithmetic, steps=steps)
+    draw(args.kind, problem, args.out, arithmetic=args.arithmetic, steps=steps)
     print(f"wrote {args.out}")
     return 0

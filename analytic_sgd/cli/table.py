@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import DivergenceError
-from .options import add_problem_options, problem_from_args
+from .options import add_arithmetic_option, add_problem_options, problem_from_args
 
 
 def add_parser(sub):
@@ -14,7 +14,7 @@ def add_parser(sub):
                        "batch: the gradient and loss at the parameters before the update, and "
                        "the parameters after it. Default: the worked-linear example.")
     add_problem_options(p)
-    p.add_argument("--arithmetic", default="float64", choices=["exact", "float64", "float32"])
+    add_arithmetic_option(p)
     p.add_argument("--format", default="text",
                    choices=["text", "markdown", "latex", "csv", "json"])
     p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places")
@@ -22,7 +22,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..render.table import render
+    from ..render.table import render_table
     from .options import positive_int
 
     digits = None
@@ -33,7 +33,7 @@ def run(args) -> int:
         traj = problem.run(args.arithmetic)
     except DivergenceError as exc:
         if exc.trajectory is not None and args.format in ("text", "markdown"):
-            sys.stdout.write(render(exc.trajectory, args.format, digits))
+            sys.stdout.write(render_table(exc.trajectory, args.format, digits))
         raise
-    sys.stdout.write(render(traj, args.format, digits))
+    sys.stdout.write(render_table(traj, args.format, digits))
     return 0

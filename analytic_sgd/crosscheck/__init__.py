@@ -15,7 +15,8 @@ backend                   gradient, and update (trajectory mode)      extra
 ``finite-difference``     complex step or central differences; SGDRule (none: numpy)
 ========================  ==========================================  ==================
 
-SGDRule is ``analytic_sgd.numeric.update_rule.SGDRule``: ``torch.optim.SGD``'s update, bit for bit; JAX
+SGDRule is ``analytic_sgd.numeric.update_rule.SGDRule``: ``torch.optim.SGD``'s update (given the
+same gradient, the same bits: ``tests/test_update_rule.py``); JAX
 and autograd have no optimizer with torch's semantics, so only their gradients are theirs.
 
 Modes: ``gradient`` (loss and gradient at the start, on each batch of the first epoch)
@@ -38,7 +39,7 @@ import importlib
 from collections.abc import Sequence
 
 from ..errors import MissingExtraError, OptionError
-from .adapter import Adapter
+from .adapter import Adapter, float_arithmetic
 from .finite_difference import choose_method
 from .reference import Reference, gradient_reference, trajectory_reference
 from .report import Report, Row, compare
@@ -56,7 +57,6 @@ BACKENDS = {
     "finite-difference": ("finite_difference", "FiniteDifferenceAdapter", None, None),
 }
 MODES = ("gradient", "trajectory")
-DTYPES = ("float32", "float64")
 
 
 def require_backends(names: Sequence[str]) -> None:
@@ -135,6 +135,5 @@ def crosscheck(problem, against: Sequence[str] | str, *, dtype: str = "float64",
 
 def _check(mode: str, dtype: str) -> None:
     if mode not in MODES:
-        raise OptionError(f"mode must be gradient or trajectory, got {mode!r}")
-    if dtype not in DTYPES:
-        raise OptionError(f"dtype must be float32 or float64, got {dtype!r}")
+        raise OptionError.for_field("mode", mode, "gradient or trajectory")
+    float_arithmetic(dtype)

@@ -7,9 +7,9 @@ An ``Adapter`` binds a Problem to a dtype (``float32`` or ``float64``) and gives
 * ``trajectory()``: the whole run (trajectory mode), as a ``Trajectory``.
 
 Every backend sees the same inputs: the data cast to the dtype, the start from
-``analytic_sgd.numeric.driver.initial_params``, the batches from ``analytic_sgd.conventions.batch_plan.batch_orders``
+``analytic_sgd.numeric.driver.initial_params``, the batches of the problem's BatchPlan
 and the settings as the Python floats ``torch.optim.SGD`` is given. The default
-``trajectory`` applies ``analytic_sgd.numeric.update_rule.SGDRule`` (torch's update, bit for bit) to the
+``trajectory`` applies ``analytic_sgd.numeric.update_rule.SGDRule`` (torch's update) to the
 backend's gradient: JAX and HIPS autograd have no optimizer with torch's semantics, so only
 their gradients are theirs. The torch adapter runs ``torch.optim.SGD`` itself.
 
@@ -26,15 +26,23 @@ from types import ModuleType
 
 import numpy as np
 
-from ..conventions.batch_plan import batch_orders
+from ..conventions.arithmetic import Arithmetic, get_arithmetic
+from ..conventions.settings import NUMBERS, Settings
 from ..errors import MissingExtraError, OptionError
 from ..numeric.driver import initial_params
 from ..numeric.trajectory import Trajectory
-from ..numeric.update_rule import SGDRule, SGDSettings
+from ..numeric.update_rule import SGDRule
 
-__all__ = ["Adapter", "DTYPES", "require", "settings_of"]
+__all__ = ["Adapter", "float_arithmetic", "require", "torch_options"]
 
-DTYPES = {"float32": np.float32, "float64": np.float64}
+
+def float_arithmetic(dtype: str | Arithmetic) -> Arithmetic:
+    """The float Arithmetic of a backend's run (float32 or float64); OptionError otherwise."""
+    arithmetic = get_arithmetic(dtype, field="dtype")
+    if arithmetic.exact:
+        raise OptionError.for_field("dtype", arithmetic.name, "float32 or float64",
+                                    "frameworks compute in floats; the exact run is the reference")
+    return arithmetic
 
 
 def require(module: str, backend: str, extra: str) -> ModuleType:
@@ -47,11 +55,11 @@ def require(module: str, backend: str, extra: str) -> ModuleType:
             f"install it with: pip install 'analytic-sgd[{extra}]'") from exc
 
 
-def settings_of(problem) -> SGDSettings:
-    """The update settings as torch.optim.SGD receives them: Python floats and bools."""
-    return SGDSettings(float(problem.lr), float(problem.momentum), float(problem.dampening),
-                       nesterov=bool(problem.nesterov), weight_decay=float(problem.weight_decay),
-                       maximize=bool(problem.maximize))
+def torch_options(settings: Settings) -> dict:
+    """The keyword arguments of ``torch.optim.SGD`` for ``settings``: Python floats and bools,
+    as a PyTorch user writes them (the constant learning rate's value)."""
+    return {"lr": float(settings.lr.constant), **{n: float(getattr(settings, n)) for n in NUMBERS},
+            "nesterov": bool(settings.nesterov), "maximize": bool(settings.maximize)}
 
 
 class Adapter:
@@ -60,11 +68,11 @@ class Adapter:
     name = "analytic"
     notes: tuple[str, ...] = ()
 
-    def __init__(self, problem, dtype: str) -> None:
-        if dtype not in DTYPES:
-            raise OptionError(f"dtype must be float32 or float64, got {dtype!r}")
-        self.problem, self.dtype_name, self.dtype = problem, dtype, DTYPES[dtype]
-        self.kernels = problem.kernels(dtype)
+    def __init__(self, problem, dtype: str | Arithmetic) -> None:
+        self.arithmetic = float_arithmetic(dtype)
+        self.problem, self.dtype_name = problem, self.arithmetic.name
+        self.dtype = self.arithmetic.scalar
+        self.kernels = problem.kernels(self.arithmetic)
         self.x, self.y = self._data()
         self.start = initial_params(self.kernels, problem.init)
 
@@ -79,9 +87,7 @@ class Adapter:
         return [x] if x.ndim == 1 else [np.ascontiguousarray(x[:, j]) for j in range(x.shape[1])]
 
     def batches(self) -> list[list[np.ndarray]]:
-        p = self.problem
-        return batch_orders(len(self.y), p.batch_size, epochs=p.epochs, shuffle=p.shuffle,
-                            seed=p.seed, drop_last=p.drop_last, orders=p.orders)
+        return self.problem.plan.batches(len(self.y))
 
     def gradient(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
         """The loss and gradient at ``theta`` on one batch (the derived kernels here)."""
@@ -95,19 +101,19 @@ class Adapter:
 
     def trajectory(self) -> Trajectory:
         """The whole run: the backend's gradient, then the update rule, batch after batch."""
-        rule, theta, rows = SGDRule(settings_of(self.problem), self.dtype), self.start, []
+        rule, theta, rows = SGDRule(self.problem.settings, self.arithmetic), self.start, []
         with np.errstate(all="ignore"):  # a diverging run is reported, not stopped
             for epoch, batches in enumerate(self.batches(), start=1):
                 for b, index in enumerate(batches, start=1):
                     value, grad = self.gradient(theta, self.x[index], self.y[index])
-                    updated = rule.step(theta, np.asarray(grad, self.dtype))
+                    updated = rule.step(theta, np.asarray(grad, self.dtype), len(rows), epoch - 1)
                     rows.append((epoch, b, index, theta, value, grad, updated))
                     theta = updated
         return self._collect(rows)
 
     def _collect(self, rows) -> Trajectory:
         epoch, batch, index, params, loss, grad, updated = zip(*rows)
-        return Trajectory.from_columns(self.kernels.params, self.dtype_name, epoch=epoch,
+        return Trajectory.from_columns(self.kernels.params, self.arithmetic, epoch=epoch,
                                        batch=batch, n=[len(i) for i in index], params=params,
                                        loss=loss, grad=grad, updated=updated,
                                        meta={"backend": self.name})

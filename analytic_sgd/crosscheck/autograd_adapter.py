@@ -3,7 +3,7 @@
 The model is the sympy expression rewritten in ``autograd.numpy`` operations; the loss is
 ``np.mean((pred - y)**2)`` (``np.sum`` for SSE, ``np.sqrt`` of the mean for RMSE), on
 arrays of the run's dtype. autograd has no optimizer with ``torch.optim.SGD``'s semantics,
-so the update is ``analytic_sgd.numeric.update_rule.SGDRule`` (torch's rule, bit for bit): in trajectory
+so the update is ``analytic_sgd.numeric.update_rule.SGDRule`` (torch's rule): in trajectory
 mode only the gradients are autograd's.
 
 Needs the ``autograd`` extra (``pip install 'analytic-sgd[autograd]'``), imported when an

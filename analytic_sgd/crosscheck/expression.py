@@ -38,12 +38,13 @@ from typing import Any
 
 import sympy as sp
 
+from ..conventions.loss import RESIDUAL
 from ..errors import ModelError
 
-__all__ = ["FUNCTIONS", "to_function", "to_loss", "is_analytic"]
+__all__ = ["FRAMEWORK_FUNCTIONS", "to_function", "to_loss", "is_analytic"]
 
 # sympy function -> name in the namespace (numpy, torch, jax.numpy, autograd.numpy)
-FUNCTIONS = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
+FRAMEWORK_FUNCTIONS = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
              sp.sinh: "sinh", sp.cosh: "cosh", sp.tanh: "tanh", sp.Abs: "abs"}
 _NOT_ANALYTIC = (sp.Abs,)
 
@@ -75,7 +76,7 @@ def _translate(expr: sp.Expr, values: dict, ns: Any) -> Any:
         if e.is_Integer:
             return 1.0 / b ** int(-e) if e < 0 else b ** int(e)
         return b ** _translate(e, values, ns)
-    return getattr(ns, FUNCTIONS[expr.func])(_translate(expr.args[0], values, ns))
+    return getattr(ns, FRAMEWORK_FUNCTIONS[expr.func])(_translate(expr.args[0], values, ns))
 
 
 def _fold(args, values: dict, ns: Any, op: Callable[[Any, Any], Any]) -> Any:
@@ -89,7 +90,7 @@ def to_function(expr: sp.Expr, symbols: Sequence[sp.Symbol],
                 ns: ModuleType | Any) -> Callable[..., Any]:
     """``f(*values)`` computing ``expr`` with ``ns``'s operations, values in ``symbols`` order.
 
-    Raises ModelError for a function outside FUNCTIONS (the message lists those known).
+    Raises ModelError for a function outside FRAMEWORK_FUNCTIONS (the message lists those known).
     """
     symbols = tuple(symbols)
     _check(expr)
@@ -101,9 +102,10 @@ def to_function(expr: sp.Expr, symbols: Sequence[sp.Symbol],
 
 
 def to_loss(model, loss, ns: ModuleType | Any) -> Callable[[Sequence, Sequence, Any], Any]:
-    """``l(params, columns, y)``: the batch loss in ``ns``'s operations, as a user writes it.
-
-    mse = mean((pred - y)**2), sse = sum((pred - y)**2), rmse = sqrt(mean((pred - y)**2)).
+    """``l(params, columns, y)``: the batch loss in ``ns``'s operations, as a user writes it,
+    from the Loss's fields: ``outer(scale * reduction(term(pred - y)))``, the reduction
+    being ``ns.mean`` or ``ns.sum``: mse = mean((pred - y)**2), half-mse = 0.5 *
+    mean((pred - y)**2), rmse = sqrt(mean((pred - y)**2)).
 
     >>> import numpy as np
     >>> from analytic_sgd.symbolic.model import linear
@@ -112,20 +114,22 @@ def to_loss(model, loss, ns: ModuleType | Any) -> Callable[[Sequence, Sequence, 
     1.5811388300841898
     """
     predict = to_function(model.expr, model.params + model.inputs, ns)
-    reduce = ns.mean if loss.reduction == "mean" else ns.sum
+    term = to_function(loss.term.expr, [RESIDUAL], ns)
+    reduce = getattr(ns, loss.reduction.function)
+    f = sp.Symbol("f", positive=True)
+    outer = to_function(loss.apply_outer(loss.scale * f), [f], ns)
 
     def batch_loss(params, columns, y):
-        reduced = reduce((predict(*params, *columns) - y) ** 2)
-        return ns.sqrt(reduced) if loss.outer == "sqrt" else reduced
+        return outer(reduce(term(predict(*params, *columns) - y)))
 
     return batch_loss
 
 
 def _check(expr: sp.Expr) -> None:
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Function) and node.func not in FUNCTIONS and node.free_symbols:
+        if isinstance(node, sp.Function) and node.func not in FRAMEWORK_FUNCTIONS and node.free_symbols:
             raise ModelError(f"the cross-check cannot write {node.func.__name__} in framework "
-                             f"operations (it knows {', '.join(FUNCTIONS.values())}, sqrt, "
+                             f"operations (it knows {', '.join(FRAMEWORK_FUNCTIONS.values())}, sqrt, "
                              "+ - * / **)")
 
 

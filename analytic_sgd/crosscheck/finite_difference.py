@@ -34,18 +34,17 @@ from ..errors import OptionError
 from .adapter import Adapter
 from .expression import is_analytic, to_loss
 
-__all__ = ["FiniteDifferenceAdapter", "choose_method", "METHODS", "COMPLEX_STEP"]
+__all__ = ["FiniteDifferenceAdapter", "choose_method", "FD_METHODS", "COMPLEX_STEP"]
 
-METHODS = ("auto", "complex-step", "central")
+FD_METHODS = ("auto", "complex-step", "central")
 COMPLEX_STEP = 1e-20
-_COMPLEX = {np.float32: np.complex64, np.float64: np.complex128}
 
 
 def choose_method(model, method: str = "auto") -> str:
     """``complex-step`` or ``central``: ``method``, or for ``auto`` the complex step when the
     model allows it. OptionError for an unknown method, or the complex step on ``abs``."""
-    if method not in METHODS:
-        raise OptionError(f"finite-difference method must be one of {', '.join(METHODS)}, "
+    if method not in FD_METHODS:
+        raise OptionError(f"finite-difference method must be one of {', '.join(FD_METHODS)}, "
                           f"got {method!r}")
     analytic = is_analytic(model.expr)
     if method == "complex-step" and not analytic:
@@ -64,10 +63,11 @@ class FiniteDifferenceAdapter(Adapter):
         super().__init__(problem, dtype)
         self.version = self.method
         self.eps = float(np.finfo(self.dtype).eps)
+        self.complex_dtype = np.result_type(self.dtype, np.complex64)  # complex64 or complex128
         if self.method == "complex-step":
             self._complex_loss = to_loss(problem.model, problem.loss, np)
             self.notes = (f"gradient by the complex step: dl/dθ_j = Im l(θ + ih e_j)/h, h = "
-                          f"{COMPLEX_STEP:g}, in {np.dtype(_COMPLEX[self.dtype]).name}; loss from "
+                          f"{COMPLEX_STEP:g}, in {self.complex_dtype.name}; loss from "
                           "the derived kernels",)
         else:
             self.notes = (f"gradient by central differences of the derived kernels' loss, h_j = "
@@ -93,7 +93,7 @@ class FiniteDifferenceAdapter(Adapter):
         return grad
 
     def _complex_step(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        ctype = _COMPLEX[self.dtype]
+        ctype = self.complex_dtype.type
         columns, grad = self.columns(x), np.empty(len(theta), np.float64)
         for j in range(len(theta)):
             shifted = theta.astype(ctype)

@@ -8,7 +8,8 @@ operation runs eagerly, as the gradient of a one-off script would.
 
 JAX has no optimizer with ``torch.optim.SGD``'s semantics (optax's ``sgd`` differs in
 momentum and weight decay), so the update is ``analytic_sgd.numeric.update_rule.SGDRule``, which follows
-torch bit for bit: in trajectory mode only the gradients are JAX's.
+torch's update (the same bits given the same gradient): in trajectory mode only the gradients
+are JAX's.
 
 Needs the ``jax`` extra (``pip install 'analytic-sgd[jax]'``), imported when an adapter is
 made.
@@ -35,6 +36,7 @@ class JaxAdapter(Adapter):
     def __init__(self, problem, dtype: str) -> None:
         super().__init__(problem, dtype)
         self.jax = jax = require("jax", "jax", "jax")
+        self._wide = self.arithmetic.dtype.itemsize == 8  # 64-bit floats need JAX's x64 mode
         jnp = require("jax.numpy", "jax", "jax")
         self.version = jax.__version__
         loss = to_loss(problem.model, problem.loss, jnp)
@@ -44,13 +46,13 @@ class JaxAdapter(Adapter):
             return loss([theta[i] for i in range(size)], columns, y)
 
         self._value_and_grad = jax.value_and_grad(batch_loss)
-        mode = "64-bit mode (jax.enable_x64)" if dtype == "float64" else "default 32-bit mode"
+        mode = "64-bit mode (jax.enable_x64)" if self._wide else "default 32-bit mode"
         self.notes = (f"gradient by jax.value_and_grad, eager (no jit), {mode}",
                       "update by analytic_sgd.numeric.update_rule.SGDRule (torch.optim.SGD's rule)")
 
     def _x64(self):
         """64-bit mode on for float64 runs, off for float32 runs; restored afterwards."""
-        jax, on = self.jax, self.dtype_name == "float64"
+        jax, on = self.jax, self._wide
         if callable(getattr(jax, "enable_x64", None)):
             return jax.enable_x64(on)
         try:  # older JAX

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..conventions.arithmetic import FLOAT64, get_arithmetic
 from ..errors import OptionError
 from ..numeric.trajectory import Trajectory
 from .adapter import Adapter
@@ -27,7 +28,7 @@ from .adapter import Adapter
 __all__ = ["Reference", "trajectory_reference", "gradient_reference", "REFERENCES"]
 
 REFERENCES = ("exact", "float64")
-EXACT = "exact (rational arithmetic)"
+EXACT_LABEL = "exact (rational arithmetic)"
 
 
 @dataclass(frozen=True)
@@ -39,26 +40,24 @@ class Reference:
 
     @property
     def exact(self) -> bool:
-        return self.trajectory.arithmetic == "exact"
+        return self.trajectory.arithmetic.exact
 
 
 def trajectory_reference(problem, reference: str = "exact") -> Reference:
     """The whole run: exact, or the derived float64 run when asked or when exact is not possible."""
-    _check(reference)
-    if reference == "float64":
-        return Reference("analytic float64 (as asked)", problem.run("float64"))
+    arithmetic = _arithmetic(reference)
+    if not arithmetic.exact:
+        return Reference(f"analytic {arithmetic} (as asked)", problem.run(arithmetic))
     try:
-        return Reference(EXACT, problem.run("exact"))
+        return Reference(EXACT_LABEL, problem.run(arithmetic))
     except OptionError as exc:
         why = str(exc).split(";")[0].removeprefix("exact arithmetic: ")
-        why = why.replace(" (the square root of the loss)", "")
-        return Reference(f"analytic float64 (exact not available: {why})", problem.run("float64"))
+        return Reference(f"analytic float64 (exact not available: {why})", problem.run(FLOAT64))
 
 
 def gradient_reference(problem, dtype: str, reference: str = "exact") -> Reference:
     """Loss and gradient at the dtype-rounded start on each batch of the first epoch."""
-    _check(reference)
-    arithmetic = "exact" if reference == "exact" else "float64"
+    arithmetic = _arithmetic(reference)
     inputs = Adapter(problem, dtype)  # the start and data as the backends get them
     kernels = problem.kernels(arithmetic)
     rows = [(1, b, index, inputs.start, *kernels.loss_and_grad(
@@ -68,10 +67,11 @@ def gradient_reference(problem, dtype: str, reference: str = "exact") -> Referen
     traj = Trajectory.from_columns(kernels.params, arithmetic, epoch=epoch, batch=batch,
                                    n=[len(i) for i in index], params=params, loss=loss,
                                    grad=grad, updated=updated)
-    label = EXACT if reference == "exact" else "analytic float64 (as asked)"
+    label = EXACT_LABEL if arithmetic.exact else f"analytic {arithmetic} (as asked)"
     return Reference(f"{label}, at the start and data as rounded to {dtype}", traj)
 
 
-def _check(reference: str) -> None:
+def _arithmetic(reference: str):
     if reference not in REFERENCES:
-        raise OptionError(f"reference must be exact or float64, got {reference!r}")
+        raise OptionError.for_field("reference", reference, "exact or float64")
+    return get_arithmetic(reference)

@@ -135,5 +135,5 @@ def compare(reference, got, *, mode: str, tolerance: Tolerance) -> list[Row]:
         if mode == "trajectory":
             pairs += [(f"{p} after", reference.updated[k, j], got.updated[k, j])
                       for j, p in enumerate(names)]
-        rows += [measure(step, epoch, batch, q, b, a, got.arithmetic, tolerance) for q, b, a in pairs]
+        rows += [measure(step, epoch, batch, q, b, a, got.arithmetic.name, tolerance) for q, b, a in pairs]
     return rows

@@ -16,32 +16,30 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
-
+from ..conventions.arithmetic import get_arithmetic
 from .report import Report, Row
 from .tolerance import FORMULA
 
-__all__ = ["render", "rows_table", "describe_problem"]
+__all__ = ["render_report", "rows_table", "describe_problem"]
 
 SHOWN = 5  # worst rows shown for a backend that disagrees
 
 
 def describe_problem(problem) -> str:
     """One line: the example or data, model, loss, rows, batches, epochs and settings."""
+    plan = problem.plan
     parts = [f"{problem.name}: {problem.model.text}, {problem.loss.name}, {len(problem.y)} rows",
-             f"batch size {problem.batch_size}",
-             f"{problem.epochs} epoch{'s' if problem.epochs != 1 else ''}", f"lr {problem.lr}"]
-    for name in ("momentum", "dampening", "weight_decay"):
-        if float(getattr(problem, name)):
-            parts.append(f"{name.replace('_', ' ')} {getattr(problem, name)}")
-    parts += [flag for flag in ("nesterov", "maximize", "drop_last") if getattr(problem, flag)]
-    if problem.shuffle:
-        parts.append(f"shuffled (seed {problem.seed})")
+             f"batch size {plan.batch_size}",
+             f"{plan.epochs} epoch{'s' if plan.epochs != 1 else ''}", problem.settings.describe()]
+    if plan.drop_last:
+        parts.append("drop_last")
+    if plan.shuffle:
+        parts.append(f"shuffled (seed {plan.seed})")
     return ", ".join(parts)
 
 
 def _value(v: float, dtype: str) -> str:
-    return str(np.float32(v)) if dtype == "float32" and math.isfinite(v) else repr(float(v))
+    return str(get_arithmetic(dtype).scalar(v)) if math.isfinite(v) else repr(float(v))
 
 
 def _g(v: float, digits: int = 1) -> str:
@@ -103,7 +101,7 @@ def _backend(report: Report, all_rows: bool) -> list[str]:
     return lines
 
 
-def render(reports: Sequence[Report], problem, *, all_rows: bool = False) -> str:
+def render_report(reports: Sequence[Report], problem, *, all_rows: bool = False) -> str:
     """The text of a cross-check: header, one block per backend, and the overall verdict."""
     if not reports:
         return "no backend was run\n"

@@ -37,17 +37,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..conventions.arithmetic import Arithmetic, get_arithmetic
 from ..errors import OptionError
 
-__all__ = ["FORMULA", "Tolerance", "DEFAULTS", "default_tolerance", "tolerance_for"]
+__all__ = ["FORMULA", "Tolerance", "default_tolerance", "tolerance_for"]
 
 FORMULA = "|a - b| <= atol + rtol*|b|"
-DEFAULTS = {
-    ("derivative", "float64"): (1e-12, 1e-12),
-    ("derivative", "float32"): (1e-4, 1e-5),
-    ("central", "float64"): (1e-7, 1e-7),
-    ("central", "float32"): (1e-2, 1e-2),
-}
 
 
 @dataclass(frozen=True)
@@ -68,15 +63,18 @@ class Tolerance:
         return f"atol = {self.atol:.3g}, rtol = {self.rtol:.3g}"
 
 
-def default_tolerance(backend: str, dtype: str, mode: str, *, method: str = "") -> Tolerance:
-    """The documented default for ``backend`` in ``dtype`` and ``mode`` (``method``: the
+def default_tolerance(backend: str, dtype: str | Arithmetic, mode: str, *,
+                      method: str = "") -> Tolerance:
+    """The documented default for ``backend`` in ``dtype`` and ``mode``: the arithmetic's
+    ``tolerance``, or its ``central_tolerance`` for central differences (``method``: the
     finite-difference method actually used, ``central`` or ``complex-step``)."""
-    kind = "central" if backend == "finite-difference" and method == "central" else "derivative"
-    atol, rtol = DEFAULTS[kind, dtype]
+    arithmetic = get_arithmetic(dtype, field="dtype")
+    central = backend == "finite-difference" and method == "central"
+    atol, rtol = arithmetic.central_tolerance if central else arithmetic.tolerance
     return Tolerance(atol, rtol, per_step=mode == "trajectory")
 
 
-def tolerance_for(backend: str, dtype: str, mode: str, *, method: str = "",
+def tolerance_for(backend: str, dtype: str | Arithmetic, mode: str, *, method: str = "",
                   atol: float | None = None, rtol: float | None = None) -> Tolerance:
     """The default, or ``atol``/``rtol`` as given (then flat: the same at every step)."""
     default = default_tolerance(backend, dtype, mode, method=method)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numeric.trajectory import Trajectory
-from .adapter import Adapter, require, settings_of
+from .adapter import Adapter, require, torch_options
 from .expression import to_loss
 
 __all__ = ["TorchAdapter"]
@@ -32,7 +32,7 @@ class TorchAdapter(Adapter):
         super().__init__(problem, dtype)
         self.torch = torch = require("torch", "torch", "torch")
         self.version = torch.__version__
-        self.tdtype = {"float32": torch.float32, "float64": torch.float64}[dtype]
+        self.tdtype = getattr(torch, self.arithmetic.dtype.name)  # torch.float32, torch.float64
         self.loss = to_loss(problem.model, problem.loss, torch)
         self.notes = ("gradient by loss.backward() on an nn.Parameter, update by torch.optim.SGD",)
 
@@ -49,11 +49,9 @@ class TorchAdapter(Adapter):
         return self.dtype(loss.item()), params.grad.numpy().astype(self.dtype)
 
     def trajectory(self) -> Trajectory:
-        t, s = self.torch, settings_of(self.problem)
+        t = self.torch
         theta = t.nn.Parameter(t.tensor(self.start, dtype=self.tdtype))
-        optimizer = t.optim.SGD([theta], lr=s.lr, momentum=s.momentum, dampening=s.dampening,
-                                nesterov=s.nesterov, weight_decay=s.weight_decay,
-                                maximize=s.maximize)
+        optimizer = t.optim.SGD([theta], **torch_options(self.problem.settings))
         rows = []
         for epoch, batches in enumerate(self.batches(), start=1):
             for b, index in enumerate(batches, start=1):

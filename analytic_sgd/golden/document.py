@@ -1,5 +1,6 @@
-"""A golden document computed now from a named example: its problem (settings, batches,
-data written exactly with their SHA-256), its steps, and its JSON text (``dumps``)."""
+"""A golden document computed now from a Problem (or a named example): its problem
+(settings, batches, data written exactly with their SHA-256), its steps, and its JSON
+text (``dumps``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from .spec import _DTYPES, ARITHMETICS, FORMAT, FORMAT_VERSION, GoldenFileError
+from ..conventions.arithmetic import Arithmetic, get_arithmetic
+from ..errors import OptionError
+from ..problems.problem import Problem, example_problem
+from ..render.table import table_dict
+from ..version import VERSION
+from .spec import ARITHMETICS, DATA_DTYPES, FORMAT, FORMAT_VERSION, GoldenFileError
 
 EXACT_EPOCHS = {"rollercoaster": 1}
 NOTES = {("rollercoaster", "exact"): (
@@ -20,12 +26,20 @@ NOTES = {("rollercoaster", "exact"): (
     "are sympy str() expressions; each step's \"float64\" object holds their nearest float64.")}
 
 
-def golden_problem(example: str, arithmetic: str):
-    """The Problem a golden file records: the example, with fewer epochs where noted."""
-    from ..problems.problem import example_problem
+def golden_arithmetic(arithmetic: str | Arithmetic) -> Arithmetic:
+    """The Arithmetic of a golden file; GoldenFileError for an unknown name."""
+    try:
+        return get_arithmetic(arithmetic)
+    except OptionError:
+        raise GoldenFileError(f"unknown arithmetic {arithmetic!r}; choose one of "
+                              f"{', '.join(ARITHMETICS)}") from None
 
-    return example_problem(example, epochs=EXACT_EPOCHS.get(example) if arithmetic == "exact"
-                           else None)
+
+def golden_problem(example: str, arithmetic: str | Arithmetic) -> Problem:
+    """The Problem a golden file of a named example records: the example, with fewer epochs
+    where noted (EXACT_EPOCHS)."""
+    exact = golden_arithmetic(arithmetic).exact
+    return example_problem(example, epochs=EXACT_EPOCHS.get(example) if exact else None)
 
 
 def _decimal(value: Any) -> str:
@@ -40,7 +54,7 @@ def _decimal(value: Any) -> str:
 def _canonical(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a)
     a = a.astype(np.int64) if a.dtype.kind in "iub" else a
-    if a.dtype.name not in _DTYPES:
+    if a.dtype.name not in DATA_DTYPES:
         raise GoldenFileError(f"golden data must be float32, float64 or integers, not {a.dtype}")
     return np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
 
@@ -81,39 +95,35 @@ def _float64_of_irrationals(traj) -> list[dict]:
     return out
 
 
-def golden_document(example: str, arithmetic: str) -> dict:
-    """The golden file of ``example`` in ``arithmetic``, computed now, as a JSON object."""
-    from .. import __version__
-    from ..conventions.batch_plan import batch_orders
-    from ..render.table import to_dict
-
-    if arithmetic not in ARITHMETICS:
-        raise GoldenFileError(f"unknown arithmetic {arithmetic!r}; choose one of "
-                              f"{', '.join(ARITHMETICS)}")
-    p = golden_problem(example, arithmetic)
-    table = to_dict(traj := p.run(arithmetic))
-    batches = batch_orders(len(p.y), p.batch_size, epochs=p.epochs, shuffle=p.shuffle,
-                           seed=p.seed, drop_last=p.drop_last, orders=p.orders)
+def golden_document(problem: Problem | str, arithmetic: str | Arithmetic) -> dict:
+    """The golden file of ``problem`` (a Problem, or the name of an example) in
+    ``arithmetic``, computed now, as a JSON object."""
+    a = golden_arithmetic(arithmetic)
+    p = golden_problem(problem, a) if isinstance(problem, str) else problem
+    example = p.name
+    table = table_dict(traj := p.run(a))
+    plan, settings = p.plan, p.settings
+    batches = plan.batches(len(p.y))
     steps = table["steps"]
-    if arithmetic == "exact":
+    if a.exact:
         for step, extra in zip(steps, _float64_of_irrationals(traj)):
             if extra:
                 step["float64"] = extra
-    names = p.model.param_names
-    init = (dict(zip(names, p.init)) if isinstance(p.init, (list, tuple)) else p.init) or {}
     problem = {
         "model": table["model"], "inputs": table["inputs"], "params": table["params"],
-        "loss": table["loss"], "lr": _decimal(p.lr), "batch_size": p.batch_size,
-        "epochs": p.epochs, "init": {k: _decimal(init.get(k, 0)) for k in names},
-        "update": {"momentum": _decimal(p.momentum), "dampening": _decimal(p.dampening),
-                   "nesterov": bool(p.nesterov), "weight_decay": _decimal(p.weight_decay),
-                   "maximize": bool(p.maximize)},
-        "shuffle": bool(p.shuffle), "seed": p.seed, "drop_last": bool(p.drop_last),
+        "loss": table["loss"], "lr": settings.lr.text, "batch_size": plan.batch_size,
+        "epochs": plan.epochs, "init": {k: _decimal(v) for k, v in p.start.items()},
+        "update": {"momentum": _decimal(settings.momentum),
+                   "dampening": _decimal(settings.dampening),
+                   "nesterov": bool(settings.nesterov),
+                   "weight_decay": _decimal(settings.weight_decay),
+                   "maximize": bool(settings.maximize)},
+        "shuffle": bool(plan.shuffle), "seed": plan.seed, "drop_last": bool(plan.drop_last),
         "batches": [[b.tolist() for b in epoch] for epoch in batches], "data": _data(p),
     }
     return {"format": FORMAT, "format_version": FORMAT_VERSION,
-            "written_by": f"analytic-sgd {__version__}", "example": example,
-            "arithmetic": arithmetic, "note": NOTES.get((example, arithmetic), ""),
+            "written_by": f"analytic-sgd {VERSION}", "example": example,
+            "arithmetic": a.name, "note": NOTES.get((example, a.name), ""),
             "problem": problem, "steps": steps}
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .spec import _DTYPES, ARITHMETICS, GoldenFileError, _fraction
+from ..conventions.arithmetic import get_arithmetic
+from .document import golden_arithmetic
+from .spec import ARITHMETICS, GoldenFileError, fraction_or_none
 from .store import file_name, shipped_directory
-from .validate import _Reader
+from .validate import DocumentValidator
 
 
 def _reject_constant(name: str):
@@ -40,7 +42,7 @@ def read_document(source) -> dict:
         raise GoldenFileError(f"golden file {name} cannot be read: {exc}") from None
     except ValueError as exc:  # json.JSONDecodeError is a ValueError
         raise GoldenFileError(f"golden file {name} is not valid JSON: {exc}") from None
-    return _Reader(name).document(doc)
+    return DocumentValidator(name).document(doc)
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,16 +66,16 @@ class Golden:
         return len(self.steps)
 
     def _number(self, text, approx):
-        if self.arithmetic != "exact":
+        if not get_arithmetic(self.arithmetic).exact:
             return text
-        q = _fraction(text)
+        q = fraction_or_none(text)
         return q if q is not None else approx
 
     def column(self, quantity: str) -> np.ndarray:
         """``quantity`` (epoch, batch, n, loss, params, grad, updated) for every step."""
         if quantity in ("epoch", "batch", "n"):
             return np.array([s[quantity] for s in self.steps], dtype=np.int64)
-        dtype = object if self.arithmetic == "exact" else _DTYPES[self.arithmetic]
+        dtype = get_arithmetic(self.arithmetic).dtype
         rows = []
         for s in self.steps:
             approx = s.get("float64", {})
@@ -94,11 +96,11 @@ class Golden:
 
     @property
     def x(self) -> np.ndarray:
-        return _Reader(self.source).data(self.problem["data"], len(self.problem["inputs"]))[0]
+        return DocumentValidator(self.source).data(self.problem["data"], len(self.problem["inputs"]))[0]
 
     @property
     def y(self) -> np.ndarray:
-        return _Reader(self.source).data(self.problem["data"], len(self.problem["inputs"]))[1]
+        return DocumentValidator(self.source).data(self.problem["data"], len(self.problem["inputs"]))[1]
 
 
 def load_golden(name_or_path: str | os.PathLike | Golden,
@@ -111,6 +113,8 @@ def load_golden(name_or_path: str | os.PathLike | Golden,
     """
     from ..problems.examples import EXAMPLES
 
+    if arithmetic is not None:
+        arithmetic = golden_arithmetic(arithmetic).name
     if isinstance(name_or_path, Golden):
         golden = name_or_path
     elif isinstance(name_or_path, str) and name_or_path in EXAMPLES:

@@ -7,18 +7,22 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..conventions.arithmetic import ARITHMETICS
 from ..errors import DataError
 
+__all__ = ["FORMAT", "FORMAT_VERSION", "ARITHMETICS", "DATA_DTYPES", "GoldenFileError",
+           "fraction_or_none"]
+
 FORMAT, FORMAT_VERSION = "analytic-sgd golden trajectory", 1
-ARITHMETICS = ("exact", "float64", "float32")
-_DTYPES = {"float32": np.float32, "float64": np.float64, "int64": np.int64}
+DATA_DTYPES = {"float32": np.float32, "float64": np.float64, "int64": np.int64}
 
 
 class GoldenFileError(DataError):
     """A golden file that cannot be used: malformed, wrong version, inconsistent data."""
 
 
-def _fraction(text: str) -> Fraction | None:
+def fraction_or_none(text: str) -> Fraction | None:
+    """The Fraction ``text`` writes ("-80/3", "0.5"), or None when it writes none."""
     try:
         return Fraction(text)
     except (ValueError, ZeroDivisionError):

@@ -9,8 +9,10 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..conventions.arithmetic import get_arithmetic
+from ..version import VERSION
 from .document import data_sha256
-from .spec import _DTYPES, ARITHMETICS, FORMAT, FORMAT_VERSION, GoldenFileError, _fraction
+from .spec import ARITHMETICS, DATA_DTYPES, FORMAT, FORMAT_VERSION, GoldenFileError, fraction_or_none
 
 _QUANTITIES = ("params", "loss", "grad", "updated")
 
@@ -20,7 +22,7 @@ def _kind(v) -> str:
             type(None): "null"}.get(type(v), "a number")
 
 
-class _Reader:
+class DocumentValidator:
     """Checks a decoded golden document; every refusal names the file and the place."""
 
     def __init__(self, source: str) -> None:
@@ -49,7 +51,7 @@ class _Reader:
         return v
 
     def decimal(self, v, where: str) -> Fraction:
-        q = _fraction(self.typed(v, where, (str,), "a decimal string"))
+        q = fraction_or_none(self.typed(v, where, (str,), "a decimal string"))
         return q if q is not None else self.fail(where, f"{v[:40]!r} is not a decimal number")
 
     def document(self, doc) -> dict:
@@ -58,9 +60,7 @@ class _Reader:
             self.fail("format", f"is {doc.get('format')!r}, not {FORMAT!r}: not a golden file")
         version = self.typed(doc.get("format_version"), "format_version", (int,), "a whole number")
         if version != FORMAT_VERSION:
-            from .. import __version__
-
-            self.fail("format_version", f"is {version}; analytic-sgd {__version__} reads "
+            self.fail("format_version", f"is {version}; analytic-sgd {VERSION} reads "
                       f"version {FORMAT_VERSION}: upgrade analytic-sgd, or write the files "
                       f"again with: analytic-sgd golden --write DIR")
         self.obj(doc, "top level", ("format", "format_version", "written_by", "example",
@@ -123,7 +123,7 @@ class _Reader:
             flat = np.empty(0, dtype=object)  # ragged rows
         if flat.shape != shape or not all(isinstance(v, str) for v in flat.flat):
             self.fail(where, f"must be {' x '.join(map(str, shape))} decimal strings")
-        out = np.empty(flat.size, dtype=_DTYPES[dtype])
+        out = np.empty(flat.size, dtype=DATA_DTYPES[dtype])
         for i, text in enumerate(flat.flat):
             q = self.decimal(text, f"{where}[{i}]")
             with np.errstate(all="ignore"):
@@ -140,8 +140,8 @@ class _Reader:
         self.obj(d, "problem.data", ("recipe", "sha256", "dtype", "x", "y"))
         dtype = self.obj(d["dtype"], "problem.data.dtype", ("x", "y"))
         for key in ("x", "y"):
-            if dtype[key] not in _DTYPES:
-                self.fail(f"problem.data.dtype.{key}", f"must be one of {', '.join(_DTYPES)}")
+            if dtype[key] not in DATA_DTYPES:
+                self.fail(f"problem.data.dtype.{key}", f"must be one of {', '.join(DATA_DTYPES)}")
         n = len(self.typed(d["y"], "problem.data.y", (list,), "a list"))
         x = self.array(d["x"], "problem.data.x", dtype["x"], (n,) if k == 1 else (n, k))
         y = self.array(d["y"], "problem.data.y", dtype["y"], (n,))
@@ -163,25 +163,25 @@ class _Reader:
         return x, y
 
     def value(self, v, where: str, arithmetic: str, approx: dict | None, key):
-        if arithmetic != "exact":
+        if not get_arithmetic(arithmetic).exact:
             self.typed(v, where, (int, float), "a number")
             with np.errstate(all="ignore"):
                 try:
-                    as_float = float(_DTYPES[arithmetic](v))
+                    as_float = float(DATA_DTYPES[arithmetic](v))
                 except OverflowError:
                     as_float = math.inf
             if not math.isfinite(as_float):
                 self.fail(where, f"{str(v)[:40]} is not a finite {arithmetic} number")
             if as_float != v:
                 self.fail(where, f"{v!r} is not exactly a {arithmetic} value")
-        elif _fraction(self.typed(v, where, (str,), "a string")) is None and (
+        elif fraction_or_none(self.typed(v, where, (str,), "a string")) is None and (
                 approx is None or key not in approx):
             self.fail(where, f"{v[:40]!r} is neither a fraction nor an irrational value with "
                       f"its float64 in the step's \"float64\" object")
 
     def step(self, s, where: str, names: list[str], arithmetic: str) -> None:
         keys = ("epoch", "batch", "n", *_QUANTITIES)
-        with_approx = arithmetic == "exact" and isinstance(s, dict) and "float64" in s
+        with_approx = get_arithmetic(arithmetic).exact and isinstance(s, dict) and "float64" in s
         self.obj(s, where, (*keys, "float64") if with_approx else keys)
         for key in ("epoch", "batch", "n"):
             self.count(s[key], f"{where}.{key}")

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..conventions.arithmetic import get_arithmetic
 from ..errors import DerivationError
 from ..symbolic.moment_form import moment_form
-from .elementwise import numpy_function
 from .moment_kernels import MomentKernels
+from .printers import numpy_function
 
 __all__ = ["compile_moment_kernels"]
 
@@ -44,14 +45,15 @@ def _pairs(form, features, y) -> list[tuple[int, int]]:
     return [cost[s][1] for s in form.symbols]
 
 
-def compile_moment_kernels(derivation, arithmetic: str) -> MomentKernels | None:
+def compile_moment_kernels(derivation, arithmetic) -> MomentKernels | None:
     """MomentKernels of ``derivation`` in ``arithmetic`` (float64 or float32), or None when
     the model is not linear in its parameters. Raises DerivationError on a bug."""
+    arithmetic = get_arithmetic(arithmetic)
     form = moment_form(derivation)
-    if form is None:
+    if form is None or arithmetic.exact:
         return None
     loss, params = derivation.loss, derivation.model.params
-    reduced = form.loss**2 if loss.outer == "sqrt" else form.loss
+    reduced = form.reduced
     grad_r = [sp.expand(sp.diff(reduced, t)) for t in params]
     f = sp.Symbol("f", positive=True)
     outer_grad = sp.diff(loss.apply_outer(f), f).xreplace({f: reduced})
@@ -67,11 +69,11 @@ def compile_moment_kernels(derivation, arithmetic: str) -> MomentKernels | None:
     args = [*form.symbols, form.n]
     used = set().union(*(e.free_symbols for e in a + c))
     features = tuple(form.features)
+    squares = sp.Symbol("squares")
     return MomentKernels(
         arithmetic,
         tuple(p.name for p in params),
-        loss.reduction == "mean",
-        loss.outer == "sqrt",
+        loss.outer.is_affine,
         tuple(str(m) for m in form.moments),
         tuple(_pairs(form, features, derivation.graph.target)),
         tuple(k for k, s in enumerate(form.symbols) if s in used),
@@ -80,4 +82,5 @@ def compile_moment_kernels(derivation, arithmetic: str) -> MomentKernels | None:
         numpy_function(args, reduced.xreplace(zero)),
         numpy_function([f], loss.apply_outer(f)),
         numpy_function([f], sp.diff(loss.apply_outer(f), f)),
+        numpy_function([squares, form.n], loss.factor(form.n) * squares),
     )

@@ -20,7 +20,7 @@ Q from the sums cancels badly near the optimum (Q ≪ u), the residuals do not. 
 take the same sums as dask reductions, computed together by dask's own scheduler.
 
 >>> import numpy as np, analytic_sgd as asgd
->>> mk = asgd.derive(asgd.linear(), asgd.mse).compile("float64").moment_kernels()
+>>> mk = asgd.compile_kernels(asgd.derive(asgd.linear(), asgd.mse), "float64").moments
 >>> mk.moments
 ('x**2', 'x', 'x*y', 'y', 'y**2')
 >>> loss, grad = mk.loss_and_grad(np.zeros(2), [np.arange(3.0)], np.array([10.0, 12, 14]))
@@ -35,11 +35,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MomentKernels", "CHUNK", "MOMENTS_MIN_ROWS", "RTOL", "is_dask"]
+from ..conventions.arithmetic import Arithmetic
 
-CHUNK = {"float64": 1 << 18, "float32": 1 << 16}  # rows per chunk of a full-data pass
+__all__ = ["MomentKernels", "CHUNK", "MOMENTS_MIN_ROWS", "is_dask"]
+
+# rows per chunk of a full-data pass, by dtype (float32 dot products accumulate in float32)
+CHUNK = {np.dtype(np.float64): 1 << 18, np.dtype(np.float32): 1 << 16}
 MOMENTS_MIN_ROWS = 4096  # from here on Kernels' method "auto" takes the moment form
-RTOL = {"float64": 1e-12, "float32": 1e-4}  # moment form vs elementwise, relative to a scale
 
 
 def is_dask(value) -> bool:
@@ -52,11 +54,11 @@ _ONES: dict = {}
 
 def _total(array, dtype):
     """Σ array_i: a dot product with ones (faster than a pairwise sum) for chunks of numpy."""
-    if is_dask(array) or len(array) > CHUNK[dtype.name]:
+    if is_dask(array) or len(array) > CHUNK[dtype]:
         return array.sum()
-    ones = _ONES.get(dtype.name)
+    ones = _ONES.get(dtype)
     if ones is None:
-        ones = _ONES[dtype.name] = np.ones(CHUNK[dtype.name], dtype)
+        ones = _ONES[dtype] = np.ones(CHUNK[dtype], dtype)
     return np.dot(array, ones[:len(array)])
 
 
@@ -74,16 +76,16 @@ def _sum_product(a, b, n: int, dtype):
 class MomentKernels:
     """The moment form of one model and loss in one float arithmetic.
 
-    ``mean``: R is a mean (MSE, RMSE), else a sum (SSE); ``root``: the loss is sqrt(R);
+    ``affine_loss``: the loss is an affine function of R (MSE, SSE; not RMSE, whose gradient
+    divides by sqrt(R)), so its gradient is affine in the parameters;
     ``moments``: the per-sample products summed, as text; ``pairs[k]``: the indices in
     (φ_0, ..., φ_{P-1}, y) of the two factors of moment k; ``grad_moments``: the moments
     the gradient needs (the rest, u = Σy², only the loss).
     """
 
-    arithmetic: str
+    arithmetic: Arithmetic
     params: tuple[str, ...]
-    mean: bool
-    root: bool
+    affine_loss: bool
     moments: tuple[str, ...]
     pairs: tuple[tuple[int, int], ...]
     grad_moments: tuple[int, ...]
@@ -92,10 +94,11 @@ class MomentKernels:
     _base: Callable
     _outer: Callable
     _outer_grad: Callable
+    _reduce: Callable
 
     @property
     def dtype(self) -> np.dtype:
-        return np.dtype(self.arithmetic)
+        return self.arithmetic.dtype
 
     def features(self, columns) -> list:
         """φ_j of the rows of ``columns`` (one array per input): arrays, or scalars if constant."""
@@ -151,7 +154,7 @@ class MomentKernels:
         wanted, n = self.wanted(which), _rows(y)
         if is_dask(y) or any(is_dask(c) for c in columns):
             return self._dask_sums(columns, y, theta, wanted, n)
-        step = CHUNK[self.arithmetic]
+        step = CHUNK[self.dtype]
         parts = [self._chunk_sums([c[i:i + step] for c in columns], y[i:i + step], theta, wanted)
                  for i in range(0, n, step)]
         return np.sum(parts, axis=0, dtype=self.dtype) if len(parts) > 1 else parts[0]
@@ -199,13 +202,13 @@ class MomentKernels:
         return out
 
     def reduce(self, squares, n):
-        """R from Σ r_i² over n rows: the mean, or the sum for SSE."""
-        return squares / np.asarray(n, self.dtype) if self.mean else squares
+        """R from Σ r_i² over n rows: the loss's factor (1/n for the mean) times the sum."""
+        return self._reduce(squares, np.asarray(n, self.dtype))
 
     def loss_and_grad(self, theta, columns, y, *, loss: bool = True):
         """The loss (None unless ``loss``) and gradient at ``theta`` over all rows."""
         theta = np.asarray(theta, self.dtype)
-        need_r = loss or self.root
+        need_r = loss or not self.affine_loss
         s = self.sums(columns, y, theta if need_r else None)
         a, c, _ = self.affine(s[:-1], _rows(y))
         with np.errstate(all="ignore"):

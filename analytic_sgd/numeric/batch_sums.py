@@ -48,7 +48,7 @@ class _Batches:
     def __init__(self, mk, x, y, stop: int, size: int) -> None:
         self.mk, self.x, self.y, self.stop, self.size = mk, x, y, stop, size
         self.columns = [x] if x.ndim == 1 else [x[:, j] for j in range(x.shape[1])]
-        self.which = "all" if mk.root else "grad"
+        self.which = "grad" if mk.affine_loss else "all"
 
     def rows(self, idx, k: int, size: int):
         """The rows of batch k of the block (a slice, or indices into the data)."""

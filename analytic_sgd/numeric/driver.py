@@ -1,38 +1,42 @@
-"""The SGD driver: epochs x batches of compiled kernels and the update rule.
+"""The SGD driver: the batch plan's batches through compiled kernels and the update rule.
 
-The driver never imports sympy: it gets Kernels (``Derivation.compile``) and
-uses only them. Each batch gives one record: epoch and batch (from 1), n, the
-parameters before, the loss and gradient at those parameters, the parameters
-after. Records are kept column by column in a ``Trajectory``.
+The driver never derives anything: it gets Kernels (``analytic_sgd.kernels``) and uses
+only them, with the optimizer ``Settings`` and the ``BatchPlan``. Each batch gives one
+record: epoch and batch (from 1), n, the parameters before, the loss and gradient at
+those parameters, the parameters after. Records are kept column by column in a
+``Trajectory``. ``analytic_sgd.sgd`` (in ``analytic_sgd.problems``) derives, compiles
+and calls ``run``.
 
->>> import analytic_sgd as asgd
+>>> from analytic_sgd.kernels.cache import kernels_for
+>>> from analytic_sgd.conventions import BatchPlan, Settings, mse
+>>> from analytic_sgd.symbolic.model import linear
+>>> k = kernels_for(linear(), mse, "exact")
 >>> x = list(range(9)); y = [2 * v + 10 for v in x]
->>> traj = asgd.sgd(asgd.linear(), asgd.mse, x, y, lr="0.01", batch_size=3, arithmetic="exact")
+>>> traj = run(k, x, y, Settings(lr="0.01"), BatchPlan(3))
 >>> traj.steps[0].loss, list(traj.steps[0].grad), list(traj.steps[0].updated)
 (440/3, [-80/3, -24], [4/15, 6/25])
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..conventions.batch_plan import batch_orders, check_positive_int
+from ..conventions.batch_plan import BatchPlan
+from ..conventions.settings import Settings
 from ..errors import DataError, OptionError
-from ..kernels.moment_kernels import MOMENTS_MIN_ROWS
 from .moment_engine import choose_engine, divergence, run_moments
 from .trajectory import Trajectory
-from .update_rule import SGDRule, SGDSettings
+from .update_rule import SGDRule
 
-__all__ = ["sgd", "run", "initial_params"]
+__all__ = ["run", "initial_params", "check_data"]
 
 
 def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> np.ndarray:
     """The start: zeros by default, a mapping name -> value, or values in parameter order."""
-    names = kernels.params
+    names, arithmetic = kernels.params, kernels.arithmetic
     if init is None:
         values = [0] * len(names)
     elif isinstance(init, Mapping):
@@ -47,15 +51,17 @@ def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> n
         values = list(init)
         if len(values) != len(names):
             raise OptionError(f"init needs {len(names)} values ({', '.join(names)}), got {len(values)}")
-    start = np.array([kernels.convert(v) for v in values], dtype=kernels.dtype)
-    if not kernels.all_finite(start):
-        bad = [f"{n}={v}" for n, v, s in zip(names, values, start) if not kernels.all_finite([s])]
-        raise OptionError(f"init values must be finite in {kernels.arithmetic}: {', '.join(bad)}")
+    start = np.array([arithmetic.number(v) for v in values], dtype=arithmetic.dtype)
+    if not arithmetic.all_finite(start):
+        bad = [f"{n}={v}" for n, v, s in zip(names, values, start) if not arithmetic.all_finite([s])]
+        raise OptionError(f"init values must be finite in {arithmetic}: {', '.join(bad)}")
     return start
 
 
-def _check_data(kernels, x, y):
-    x, y = kernels.convert_data(x), kernels.convert_data(y)
+def check_data(kernels, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """x and y as arrays of the kernels' arithmetic, of matching shapes, finite, not empty."""
+    arithmetic = kernels.arithmetic
+    x, y = arithmetic.array(x), arithmetic.array(y)
     k = len(kernels.inputs)
     if x.ndim == 2 and x.shape[1] == 1 and k == 1:
         x = x[:, 0]
@@ -66,102 +72,56 @@ def _check_data(kernels, x, y):
         )
     if y.shape[0] == 0:
         raise DataError("no data: x and y have no rows")
-    if not (kernels.all_finite(x) and kernels.all_finite(y)):
+    if not (arithmetic.all_finite(x) and arithmetic.all_finite(y)):
         raise DataError("x and y must be finite numbers (found NaN or infinity)")
     return x, y
 
 
-def _steps(n: int, batch_size, epochs, drop_last: bool) -> int:
-    """The number of batches of the run (0 when drop_last leaves none; batch_orders says why)."""
-    batch_size = check_positive_int("batch_size", batch_size)
-    stop = n - n % batch_size if drop_last else n
-    return check_positive_int("epochs", epochs) * -(-stop // batch_size)
+def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine: str = "auto",
+        meta: Mapping[str, Any] | None = None) -> Trajectory:
+    """SGD with ``kernels`` over (x, y), with ``settings`` and the batches of ``plan``.
 
-
-def run(kernels, x, y, *, lr, batch_size: int, epochs: int = 1, init=None, momentum=0,
-        dampening=0, nesterov: bool = False, weight_decay=0, maximize: bool = False,
-        shuffle: bool = False, seed: int | None = None, drop_last: bool = False,
-        orders: Sequence[Sequence[int]] | None = None, engine: str = "auto", model: str = "",
-        loss: str = "") -> Trajectory:
-    """SGD with ``kernels`` over (x, y); see ``sgd`` for the arguments. Returns a Trajectory."""
-    x, y = _check_data(kernels, x, y)
-    # exact: sympy Rationals (0.01 is 1/100); float: Python floats, as torch receives them
-    setting = kernels.convert if kernels.arithmetic == "exact" else float
-    settings = SGDSettings(setting(lr), setting(momentum), setting(dampening),
-                           nesterov=bool(nesterov), weight_decay=setting(weight_decay),
-                           maximize=bool(maximize))
+    ``engine``: ``auto``, ``elementwise`` or ``moments`` (see ``moment_engine``; the moment
+    engine needs kernels compiled with the moment form). ``meta`` is stored in the
+    Trajectory. Returns a Trajectory; raises DivergenceError naming the first step whose
+    values are not finite.
+    """
+    if not isinstance(settings, Settings):
+        raise OptionError(f"run needs a Settings, got {type(settings).__name__}")
+    if not isinstance(plan, BatchPlan):
+        raise OptionError(f"run needs a BatchPlan, got {type(plan).__name__}")
+    x, y = check_data(kernels, x, y)
+    arithmetic = kernels.arithmetic
+    rule = SGDRule(settings, arithmetic)
     theta = initial_params(kernels, init)
-    steps = _steps(len(y), batch_size, epochs, drop_last)
-    engine = choose_engine(kernels, engine, steps, batch_size)
-    meta = dict(model=model, loss=loss, settings=settings, batch_size=batch_size, epochs=epochs,
-                engine=engine)
+    batches = plan.batches(len(y))
+    steps = sum(len(epoch) for epoch in batches)
+    if steps == 0:
+        raise OptionError(f"drop_last with batch_size {plan.batch_size} > {len(y)} rows leaves "
+                          "no batch: lower the batch size or keep the last batch")
+    engine = choose_engine(kernels, engine, steps, plan.batch_size)
+    if engine == "moments" and kernels.moments is None:
+        raise OptionError("the moment engine needs kernels compiled with the moment form: "
+                          "kernels_for(model, loss, arithmetic, with_moments=True)")
+    meta = {**(meta or {}), "settings": settings, "batch_size": plan.batch_size,
+            "epochs": plan.epochs, "engine": engine}
     traj = Trajectory.empty(steps, kernels, **meta)
     if engine == "moments":
-        return run_moments(kernels, x, y, settings, theta, traj, lr=lr, batch_size=batch_size,
-                           epochs=epochs, shuffle=shuffle, seed=seed, drop_last=drop_last,
-                           orders=orders)
-    plan = batch_orders(len(y), batch_size, epochs=epochs, shuffle=shuffle, seed=seed,
-                        drop_last=drop_last, orders=orders)
-    evaluate = kernels.loss_and_grad
-    if batch_size >= MOMENTS_MIN_ROWS and hasattr(kernels, "moment_kernels"):
-        evaluate = functools.partial(evaluate, method="elementwise")  # not the sums, even so
-    rule = SGDRule(settings, kernels.dtype)
+        return run_moments(kernels, x, y, rule, plan, theta, traj)
     row = 0
-    for epoch, batches in enumerate(plan, start=1):
-        for batch, index in enumerate(batches, start=1):
-            value, grad = evaluate(theta, x[index], y[index])
-            updated = rule.step(theta, grad)
-            traj.record(row, epoch, batch, len(index), theta, value, grad, updated)
-            error = divergence(traj, row, lr, kernels.all_finite)
+    for epoch, epoch_batches in enumerate(batches):
+        for batch, index in enumerate(epoch_batches, start=1):
+            value, grad = kernels.loss_and_grad(theta, x[index], y[index], method="elementwise")
+            updated = rule.step(theta, grad, row, epoch)
+            traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated)
+            error = divergence(traj, row, settings.lr.text, arithmetic.all_finite)
             if error is not None:
                 raise error
             theta = updated
             row += 1
-            if row < len(traj) and not kernels.all_rational(theta):
+            if row < len(traj) and not arithmetic.all_rational(theta):
                 raise OptionError(
-                    f"exact arithmetic: after step {row} the parameters are irrational (the "
-                    f"square root of the loss) and their exact form grows about tenfold per "
-                    f"step; run this loss exactly for one step (--epochs 1, full batch), or use float64"
-                )
+                    f"exact arithmetic: after step {row} the parameters are irrational and "
+                    f"their exact form grows quickly with every step; run this loss exactly "
+                    f"for one step (one epoch of one full batch), or use float64")
     return traj
-
-
-def sgd(model, loss, x, y, *, lr, batch_size: int, epochs: int = 1, init=None,
-        arithmetic: str = "float64", momentum=0.0, dampening=0.0, nesterov: bool = False,
-        weight_decay=0.0, maximize: bool = False, shuffle: bool = False, seed: int | None = None,
-        drop_last: bool = False, orders: Sequence[Sequence[int]] | None = None,
-        engine: str = "auto") -> Trajectory:
-    """Run mini-batch SGD on ``model`` with ``loss`` over (x, y) and record every step.
-
-    Parameters
-    ----------
-    model, loss : a Model and a Loss (or its name: "mse", "rmse", "sse").
-    x, y : arrays; x of shape (n,) or (n, k), y of shape (n,).
-    lr, momentum, dampening, weight_decay, nesterov, maximize :
-        torch.optim.SGD's settings and semantics. In exact arithmetic a float
-        setting is read as the decimal it prints as (0.01 is 1/100).
-    batch_size, epochs, shuffle, seed, drop_last : batches as a DataLoader makes them.
-    orders : explicit index orders, one per epoch, to replay a framework's batches.
-    init : start values (mapping name -> value, or a sequence); zeros by default.
-    arithmetic : "exact", "float64" (default) or "float32".
-    engine : "auto" (default), "elementwise" or "moments": see ``analytic_sgd.numeric.moment_engine``.
-        The moment engine runs every batch at once; auto takes it in float arithmetic for
-        models linear in their parameters on runs of 1000 steps or more (or batches of
-        4096 rows or more); the elementwise engine rounds as torch.optim.SGD does.
-
-    Returns
-    -------
-    Trajectory : one Step per batch; ``traj.steps[k].loss``, ``.grad``, ``.params``, ``.updated``.
-
-    Raises DivergenceError naming the step when a value stops being finite.
-    """
-    from ..conventions.loss import get_loss
-    from ..problems.problem import compiled  # derived, proven and compiled once per model and loss
-
-    loss = get_loss(loss)
-    kernels = compiled(model, loss, arithmetic)
-    return run(kernels, x, y, lr=lr, batch_size=batch_size, epochs=epochs, init=init,
-               momentum=momentum, dampening=dampening, nesterov=nesterov,
-               weight_decay=weight_decay, maximize=maximize, shuffle=shuffle, seed=seed,
-               drop_last=drop_last, orders=orders, engine=engine, model=model.text,
-               loss=loss.name)

@@ -17,13 +17,13 @@ Engines (``sgd(..., engine=)``): ``elementwise`` (the per-sample kernels and
 in float arithmetic for a model linear in its parameters when the run has at least
 AUTO_MIN_STEPS steps or batches of at least AUTO_MIN_ROWS rows (where it pays for
 compiling the moment form; smaller runs, such as the worked tables and the golden
-files, keep torch's rounding bit for bit); elementwise otherwise, and always in exact
-arithmetic.
+files, keep the sequential rule and the rounding of torch's update); elementwise
+otherwise, and always in exact arithmetic.
 
 The engines agree to ``|a - b| <= rtol * s_k`` for the parameters, gradients and losses
 of step k, where s_k is the largest magnitude of that quantity over steps 1..k (for the
 parameters also the start; for the loss at least the loss at θ = 0, the size of what the
-residuals cancel) and rtol is RTOL[arithmetic] (1e-12 in float64, 1e-4 in float32;
+residuals cancel) and rtol is the arithmetic's ``engine_rtol`` (1e-12 in float64, 1e-4 in float32;
 measured on the examples and random problems: below 2e-15 and 4e-6). The scan and the
 moment sums round differently from the sequential rule, by a few units in the last
 place per step, and a run that contracts towards its optimum keeps those differences
@@ -42,20 +42,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..conventions.batch_plan import batch_orders, check_positive_int
+from ..conventions.batch_plan import BatchPlan
 from ..errors import DivergenceError, OptionError
-from ..kernels.moment_kernels import RTOL
 from .batch_sums import LargeBatches, SmallBatches
 from .recurrence import AffineSGD
+from .update_rule import SGDRule
 
-__all__ = ["ENGINES", "RTOL", "choose_engine", "epoch_orders", "run_moments", "divergence"]
+__all__ = ["ENGINES", "choose_engine", "run_moments", "divergence", "learning_rates"]
 
 ENGINES = ("auto", "elementwise", "moments")
 AUTO_MIN_STEPS = 1000
 AUTO_MIN_ROWS = 4096
 SMALL_BATCH = 4096  # batches up to this size are summed all at once
 BLOCK_ROWS = 1 << 20  # rows of the epochs handled together
-GUARD = {"float64": 1e-3, "float32": 1e-1}  # RMSE: sums only while R > GUARD * its terms
 
 
 def choose_engine(kernels, engine: str, steps: int, batch_size: int) -> str:
@@ -63,49 +62,34 @@ def choose_engine(kernels, engine: str, steps: int, batch_size: int) -> str:
 
     Raises OptionError for an unknown engine, or ``moments`` where it does not apply.
 
+    >>> from analytic_sgd.kernels.cache import kernels_for
     >>> import analytic_sgd as asgd
-    >>> k = asgd.derive(asgd.linear(), asgd.mse).compile("float32")
+    >>> k = kernels_for(asgd.linear(), asgd.mse, "float32")
     >>> choose_engine(k, "auto", 3, 3), choose_engine(k, "auto", 10_000, 3)
     ('elementwise', 'moments')
     """
     if engine not in ENGINES:
-        raise OptionError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        raise OptionError.for_field("engine", engine, f"one of {', '.join(ENGINES)}")
     if engine == "elementwise" or (engine == "auto" and steps < AUTO_MIN_STEPS
                                    and batch_size < AUTO_MIN_ROWS):
         return "elementwise"
-    usable = getattr(kernels, "arithmetic", "exact") != "exact" and getattr(
-        kernels, "linear_in_params", False)
+    usable = not kernels.arithmetic.exact and kernels.linear_in_params
     if engine == "moments" and not usable:
         raise OptionError("engine='moments' needs float arithmetic (float64 or float32) and a "
                           "model linear in its parameters; use engine='elementwise'")
     return "moments" if usable else "elementwise"
 
 
-def epoch_orders(n: int, batch_size: int, *, epochs: int, shuffle: bool, seed, drop_last: bool,
-                 orders) -> list[np.ndarray | None]:
-    """Each epoch's order of the rows (None: in order), as ``batch_orders`` draws it.
-
-    >>> epoch_orders(4, 2, epochs=2, shuffle=False, seed=None, drop_last=False, orders=None)
-    [None, None]
-    >>> [o.tolist() for o in epoch_orders(3, 2, epochs=2, shuffle=False, seed=None,
-    ...                                   drop_last=True, orders=[[2, 0, 1]])]
-    [[2, 0, 1], [2, 0, 1]]
-    """
-    check_positive_int("batch_size", batch_size)
-    if drop_last and batch_size > n:
-        raise OptionError(f"drop_last with batch_size {batch_size} > {n} rows leaves no batch: "
-                          "lower the batch size or keep the last batch")
-    if orders is None and not shuffle:  # in order: no index arrays at all
-        return [None] * check_positive_int("epochs", epochs)
-    whole = batch_orders(n, n, epochs=epochs, shuffle=shuffle, seed=seed, orders=orders)
-    return [e[0] for e in whole]
+def learning_rates(rule: SGDRule, first: int, steps: int, per_epoch: int):
+    """The converted learning rate of steps ``first`` .. ``first + steps - 1``: one value when
+    the schedule is constant, else an array (steps,)."""
+    if rule.settings.lr.constant is not None:
+        return rule.lr()
+    return np.array([rule.lr(t, t // per_epoch) for t in range(first, first + steps)],
+                    dtype=rule.dtype)
 
 
-def _finite(values) -> bool:
-    return bool(np.all(np.isfinite(values)))
-
-
-def divergence(traj, row: int, lr, all_finite=_finite) -> DivergenceError | None:
+def divergence(traj, row: int, lr, all_finite) -> DivergenceError | None:
     """The error naming step ``row`` if its loss, gradient or parameters are not finite
     (by ``all_finite``), with the steps up to it; None if they all are."""
     for name, values in (("loss", [traj.loss[row]]), ("gradient", traj.grad[row]),
@@ -119,11 +103,12 @@ def divergence(traj, row: int, lr, all_finite=_finite) -> DivergenceError | None
     return None
 
 
-def _rmse_grad(kernels, mk, a, c, base, counts, source, idx):
-    """grad(k, θ) of RMSE for batch k: outer'(R) (A θ - c) from the sums, where R cancels
-    less than GUARD; else (a fit nearly exact, where 1/sqrt(R) would magnify what the sums
-    lose) the derived kernels on the batch's rows."""
-    guard = GUARD[mk.arithmetic]
+def _unaffine_grad(kernels, mk, a, c, base, counts, source, idx):
+    """grad(k, θ) of a loss that is not affine in R (RMSE) for batch k: outer'(R) (A θ - c)
+    from the sums, where R cancels less than the arithmetic's ``cancellation``; else (a fit
+    nearly exact, where 1/sqrt(R) would magnify what the sums lose) the derived kernels on
+    the batch's rows."""
+    guard = mk.arithmetic.cancellation
 
     def grad(k: int, theta):
         ak, ck = a[:, :, k], c[:, k]
@@ -138,42 +123,42 @@ def _rmse_grad(kernels, mk, a, c, base, counts, source, idx):
     return grad
 
 
-def run_moments(kernels, x, y, settings, theta, traj, *, lr, batch_size: int, epochs: int,
-                shuffle: bool, seed, drop_last: bool, orders):
+def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, theta, traj):
     """Run SGD on the moment form and fill ``traj`` (``Trajectory.empty`` of the run's steps).
 
     Args:
-        kernels: Kernels whose ``moment_kernels()`` exist (float arithmetic, linear model).
-        x, y: the checked data arrays of the kernels' dtype; settings: SGDSettings;
-        theta: the start. The other arguments are ``sgd``'s.
+        kernels: Kernels with ``moments`` (float arithmetic, a model linear in its parameters).
+        x, y: the checked data arrays of the kernels' dtype; rule: the SGDRule (settings
+        converted to the arithmetic); plan: the BatchPlan; theta: the start.
 
     Returns ``traj``. Raises DivergenceError naming the first step whose loss, gradient
     or parameters are not finite, with the steps up to it (as the elementwise driver).
     """
-    mk = kernels.moment_kernels()
-    n = len(y)
-    perms = epoch_orders(n, batch_size, epochs=epochs, shuffle=shuffle, seed=seed,
-                         drop_last=drop_last, orders=orders)
-    stop = n - n % batch_size if drop_last else n
+    mk = kernels.moments
+    n, batch_size = len(y), plan.batch_size
+    perms = plan.epoch_orders(n)
+    stop = plan.stop(n)
     full, rest = divmod(stop, batch_size)
     sizes = np.full(full + bool(rest), batch_size)
     sizes[full:] = rest
     source = (SmallBatches if batch_size <= SMALL_BATCH else LargeBatches)(mk, x, y, stop,
                                                                             batch_size)
-    state = AffineSGD(settings, mk.dtype, theta)
+    state = AffineSGD(rule.settings, mk.arithmetic, theta)
     per_block, row = max(1, BLOCK_ROWS // stop), 0
-    for first in range(0, epochs, per_block):
+    lr_text = rule.settings.lr.text
+    for first in range(0, plan.epochs, per_block):
         block = perms[first:first + per_block]
         count = len(block)
         idx = None if block[0] is None else np.concatenate([p[:stop] for p in block])
         steps = count * len(sizes)
         counts = np.tile(sizes, count)
+        lr = learning_rates(rule, row, steps, len(sizes))
         a, c, base = mk.affine(source.sums(idx, count), counts)
-        if mk.root:
-            grad = _rmse_grad(kernels, mk, a, c, base, counts, source, idx)
-            thetas, grads = state.advance_with(grad, steps)
+        if not mk.affine_loss:
+            grad = _unaffine_grad(kernels, mk, a, c, base, counts, source, idx)
+            thetas, grads = state.advance_with(grad, steps, lr)
         else:
-            thetas = state.advance(a, c)
+            thetas = state.advance(a, c, lr)
             with np.errstate(all="ignore"):
                 grads = (np.einsum("ijb,bj->ib", a, thetas[:-1]) - c).T
         with np.errstate(all="ignore"):
@@ -185,6 +170,6 @@ def run_moments(kernels, x, y, settings, theta, traj, *, lr, batch_size: int, ep
         traj.params[rows], traj.updated[rows], traj.grad[rows] = thetas[:-1], thetas[1:], grads
         bad = ~(np.isfinite(losses) & np.isfinite(grads).all(1) & np.isfinite(thetas[1:]).all(1))
         if bad.any():
-            raise divergence(traj, row + int(np.argmax(bad)), lr)
+            raise divergence(traj, row + int(np.argmax(bad)), lr_text, kernels.arithmetic.all_finite)
         row += steps
     return traj

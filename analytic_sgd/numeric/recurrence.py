@@ -13,16 +13,16 @@ with ``G_k = ±A_k + weight_decay I``, ``h_k = ±c_k`` (minus under ``maximize``
 states ``s_{k+1} = M_k s_k + v_k`` of all steps are then found by cyclic reduction: pair
 the maps, solve the half-length recurrence of the pairs, fill in the odd steps. That is
 about 2 map compositions per step, done by numpy on whole arrays. The scan runs in
-chunks of CHUNK steps; a chunk whose values stop being finite is redone step by step, so
+chunks of SCAN_CHUNK steps; a chunk whose values stop being finite is redone step by step, so
 a divergent run names the same step as the sequential rule.
 
 The rounding differs from the sequential rule (and from torch's fused multiply-adds), by
 a few units in the last place of the state per step; see ``analytic_sgd.numeric.moment_engine``.
 
 >>> import numpy as np
->>> from analytic_sgd.numeric.update_rule import SGDSettings
->>> scan = AffineSGD(SGDSettings(lr=0.5), np.float64, np.array([1.0]))
->>> scan.advance(np.ones((1, 1, 3)), np.zeros((1, 3)))[:, 0].tolist()  # g = θ
+>>> from analytic_sgd.conventions.settings import Settings
+>>> scan = AffineSGD(Settings(lr=0.5), "float64", np.array([1.0]))
+>>> scan.advance(np.ones((1, 1, 3)), np.zeros((1, 3)), 0.5)[:, 0].tolist()  # g = θ
 [1.0, 0.5, 0.25, 0.125]
 """
 
@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .update_rule import SGDRule, SGDSettings
+from ..conventions.arithmetic import Arithmetic, get_arithmetic
+from ..conventions.settings import Settings
+from .update_rule import SGDRule
 
-__all__ = ["AffineSGD", "affine_scan", "CHUNK"]
+__all__ = ["AffineSGD", "affine_scan", "SCAN_CHUNK"]
 
-CHUNK = 1 << 14  # steps per scan chunk: bounds the growth of composed maps
+SCAN_CHUNK = 1 << 14  # steps per scan chunk: bounds the growth of composed maps
 _SEQUENTIAL = 8  # below this many steps the reduction steps one by one
 _LOOPED = 4  # state sizes up to this compose component by component (else np.matmul)
 
@@ -108,8 +110,8 @@ def affine_scan(m: np.ndarray, v: np.ndarray, s0: np.ndarray) -> np.ndarray:
     out = np.empty(v.shape, v.dtype)
     steps = v.shape[1]
     with np.errstate(all="ignore"):
-        for start in range(0, steps, CHUNK):
-            stop = min(start + CHUNK, steps)
+        for start in range(0, steps, SCAN_CHUNK):
+            stop = min(start + SCAN_CHUNK, steps)
             part = _reduce(m[:, :, start:stop], v[:, start:stop], s0)
             if not np.isfinite(part).all():
                 part = _sequential(m[:, :, start:stop], v[:, start:stop], s0)
@@ -124,23 +126,26 @@ def affine_scan(m: np.ndarray, v: np.ndarray, s0: np.ndarray) -> np.ndarray:
 class AffineSGD:
     """The state of ``torch.optim.SGD`` (parameters and momentum buffer) over many steps.
 
-    ``advance(A, c)`` takes the steps whose gradients are ``A[k] θ - c[k]``;
-    ``advance_with(grad, steps)`` takes steps whose gradient ``grad(k, θ)`` is any
-    function (one by one, with ``SGDRule`` without fused multiply-adds). Both return the
-    parameters before the first step and after each step, shape (steps + 1, P).
+    ``advance(A, c, lr)`` takes the steps whose gradients are ``A[k] θ - c[k]``;
+    ``advance_with(grad, lr)`` takes steps whose gradient ``grad(k, θ)`` is any function
+    (one by one, with ``SGDRule`` without fused multiply-adds). ``lr``: the learning rate
+    of each step (B,), or one for all, converted by the rule. Both return the parameters
+    before the first step and after each step, shape (steps + 1, P).
     """
 
-    def __init__(self, settings: SGDSettings, dtype, theta: np.ndarray) -> None:
-        self.settings, self.dtype = settings, np.dtype(dtype)
+    def __init__(self, settings: Settings, arithmetic: str | Arithmetic, theta: np.ndarray) -> None:
+        self.settings, self.arithmetic = settings, get_arithmetic(arithmetic)
+        self.dtype = self.arithmetic.dtype
         self.theta, self.buf = np.asarray(theta, self.dtype), None
         t = self.dtype.type
         s = settings
-        self.lr, self.mu, self.wd = t(float(s.lr)), t(float(s.momentum)), t(float(s.weight_decay))
+        self.mu, self.wd = t(float(s.momentum)), t(float(s.weight_decay))
         self.d = t(1 - float(s.dampening))
         self.sign = t(-1 if s.maximize else 1)
 
-    def advance(self, a: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """Steps with gradients ``a[:, :, k] @ θ - c[:, k]``; ``a`` (P, P, B), ``c`` (P, B)."""
+    def advance(self, a: np.ndarray, c: np.ndarray, lr) -> np.ndarray:
+        """Steps with gradients ``a[:, :, k] @ θ - c[:, k]``; ``a`` (P, P, B), ``c`` (P, B),
+        ``lr`` one learning rate or one per step (B,)."""
         p, steps = c.shape
         eye = np.eye(p, dtype=self.dtype)[:, :, None]
         g = a * self.sign if self.sign != 1 else a
@@ -149,17 +154,19 @@ class AffineSGD:
         out = np.empty((steps + 1, p), self.dtype)
         out[0] = self.theta
         first = 0
+        lr = np.asarray(lr, self.dtype)
         with np.errstate(all="ignore"):
             if self.mu == 0:
-                states = affine_scan(eye - self.lr * g, self.lr * h, self.theta)
+                states = affine_scan(eye - lr * g, lr * h, self.theta)
             else:
                 if self.buf is None and steps:
                     grad = g[:, :, 0] @ self.theta - h[:, 0]
                     self.buf = grad
                     step = grad * (1 + self.mu) if self.settings.nesterov else grad
-                    out[1] = self.theta = self.theta - self.lr * step
+                    out[1] = self.theta = self.theta - (lr if lr.ndim == 0 else lr[0]) * step
                     first = 1
-                states = self._momentum(g[:, :, first:], h[:, first:])
+                states = self._momentum(g[:, :, first:], h[:, first:],
+                                        lr if lr.ndim == 0 else lr[first:])
         out[1 + first:] = states[:p].T
         if steps > first:
             self.theta = out[-1].copy()
@@ -167,9 +174,9 @@ class AffineSGD:
                 self.buf = states[p:, -1].copy()
         return out
 
-    def _momentum(self, g: np.ndarray, h: np.ndarray) -> np.ndarray:
+    def _momentum(self, g: np.ndarray, h: np.ndarray, lr: np.ndarray) -> np.ndarray:
         p, steps = h.shape
-        mu, d, lr = self.mu, self.d, self.lr
+        mu, d = self.mu, self.d
         a, b = (lr * (1 + mu * d), lr * mu * mu) if self.settings.nesterov else (lr * d, lr * mu)
         m = np.zeros((2 * p, 2 * p, steps), self.dtype)
         eye = np.eye(p, dtype=self.dtype)[:, :, None]
@@ -180,12 +187,13 @@ class AffineSGD:
         v = np.concatenate([a * h, -d * h])
         return affine_scan(m, v, np.concatenate([self.theta, self.buf]))
 
-    def advance_with(self, grad, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    def advance_with(self, grad, steps: int, lr) -> tuple[np.ndarray, np.ndarray]:
         """``steps`` steps whose gradient is ``grad(k, θ)``; returns (parameters, gradients).
 
         After the first step whose gradient or parameters are not finite the rest are NaN.
         """
-        rule = SGDRule(self.settings, self.dtype, fma=False)
+        rule = SGDRule(self.settings, self.arithmetic, fma=False)
+        lrs = np.broadcast_to(np.asarray(lr, self.dtype), (steps,))
         rule.buf = self.buf
         p = len(self.theta)
         out = np.full((steps + 1, p), np.nan, self.dtype)
@@ -194,7 +202,7 @@ class AffineSGD:
         with np.errstate(all="ignore"):
             for k in range(steps):
                 grads[k] = g = grad(k, theta)
-                out[k + 1] = theta = rule.step(theta, g)
+                out[k + 1] = theta = rule.step(theta, g, lr=lrs[k])
                 if not (np.isfinite(g).all() and np.isfinite(theta).all()):
                     break
         self.theta, self.buf = theta, rule.buf

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Step", "Trajectory"]
+from ..conventions.arithmetic import Arithmetic, get_arithmetic
 
-DTYPES = {"float64": np.float64, "float32": np.float32, "exact": object}
+__all__ = ["Step", "Trajectory"]
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,13 @@ class _Steps(Sequence):
 
 @dataclass
 class Trajectory:
-    """Columns of an SGD run; ``steps`` gives Step views; ``meta`` describes the problem."""
+    """Columns of an SGD run; ``steps`` gives Step views; ``meta`` describes the problem.
+
+    ``arithmetic`` is the run's Arithmetic; its columns have the arithmetic's dtype. In a
+    notebook a Trajectory displays as an HTML table (``analytic_sgd.render.notebook``)."""
 
     param_names: tuple[str, ...]
-    arithmetic: str
+    arithmetic: Arithmetic
     epoch: np.ndarray
     batch: np.ndarray
     n: np.ndarray
@@ -85,7 +88,7 @@ class Trajectory:
     @classmethod
     def empty(cls, steps: int, kernels, **meta) -> Trajectory:
         """Room for ``steps`` records of ``kernels``' parameters and arithmetic."""
-        p, dtype = len(kernels.params), kernels.dtype
+        p, dtype = len(kernels.params), kernels.arithmetic.dtype
         meta = {"inputs": kernels.inputs, **meta}
         return cls(kernels.params, kernels.arithmetic, np.zeros(steps, np.int64),
                    np.zeros(steps, np.int64), np.zeros(steps, np.int64),
@@ -93,9 +96,10 @@ class Trajectory:
                    np.zeros((steps, p), dtype), meta)
 
     @classmethod
-    def from_columns(cls, param_names, arithmetic: str, **columns) -> Trajectory:
-        """A Trajectory from whole columns (lists or arrays)."""
-        dtype = DTYPES[arithmetic]
+    def from_columns(cls, param_names, arithmetic: str | Arithmetic, **columns) -> Trajectory:
+        """A Trajectory from whole columns (lists or arrays) of ``arithmetic``."""
+        arithmetic = get_arithmetic(arithmetic)
+        dtype = arithmetic.dtype
         ints = {k: np.asarray(columns.pop(k), np.int64) for k in ("epoch", "batch", "n")}
         meta = columns.pop("meta", {})
         values = {k: np.asarray(v, dtype) for k, v in columns.items()}
@@ -131,14 +135,3 @@ class Trajectory:
             current = current + 1 if after > before else 0
             longest = max(longest, current)
         return longest
-
-    def _repr_html_(self) -> str:
-        from ..render.table import to_html
-
-        return to_html(self)
-
-    def to_pandas(self):
-        """A pandas DataFrame, one row per step (needs the ``pandas`` extra)."""
-        from ..render.table import to_pandas
-
-        return to_pandas(self)

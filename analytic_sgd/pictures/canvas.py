@@ -1,5 +1,6 @@
 """The canvas of the pictures: a matplotlib Figure on the Agg canvas (no pyplot state),
-and atomic writing: a temporary file in the target folder, then ``os.replace``.
+and atomic writing (``analytic_sgd.files``: a temporary file in the target folder, then a
+rename).
 
 >>> check_out("/no/such/dir/loss.png")
 Traceback (most recent call last):
@@ -9,11 +10,10 @@ analytic_sgd.errors.OptionError: cannot write /no/such/dir/loss.png: the folder 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..errors import MissingExtraError, OptionError
+from ..files import write_atomic
 
 __all__ = ["figure", "check_out", "save", "title", "finish", "SIZE", "DPI"]
 
@@ -44,30 +44,19 @@ def check_out(out, suffixes: tuple[str, ...] | None = None) -> Path:
 
 
 def save(fig, out, writer=None) -> Path:
-    """Write ``fig`` (or, with ``writer(path)``, whatever it writes) to ``out`` atomically."""
+    """Write ``fig`` (or, with ``writer(path)``, whatever it writes) to ``out`` atomically
+    (``analytic_sgd.files.write_atomic``)."""
     path = check_out(out)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
     try:
-        os.chmod(tmp, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0600
-        if writer is None:
-            fig.savefig(tmp, dpi=DPI)
-        else:
-            writer(tmp)
-        os.replace(tmp, path)
+        return write_atomic(path, writer=writer or (lambda tmp: fig.savefig(tmp, dpi=DPI)))
     except ValueError as exc:  # an image format matplotlib does not know
         raise OptionError(f"cannot write {out}: {exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
 
 
 def title(problem, traj, what: str) -> str:
     """``name: what (loss, lr, steps)``, the title every picture carries."""
-    return f"{problem.name}: {what} ({problem.loss.name}, lr {problem.lr}, {len(traj)} steps)"
+    return (f"{problem.name}: {what} ({problem.loss.name}, lr {problem.settings.lr.text}, "
+            f"{len(traj)} steps)")
 
 
 def finish(fig, out):

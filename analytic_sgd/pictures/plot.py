@@ -1,35 +1,19 @@
-"""Pictures of an SGD run (extra ``plot``: matplotlib, drawn on the Agg canvas).
-
-=========  ==========================================================================
-kind       picture
-=========  ==========================================================================
-loss       the loss per step (log scale when it spans more than two decades)
-fit        the data and the fitted curve at the start and after chosen steps
-contour    the parameter path over the contours of the loss on all the data
-           (models with two parameters)
-animation  a GIF of the fitted curve, step by step
-=========  ==========================================================================
-
-Every function returns the matplotlib ``Figure`` and, given ``out``, writes it
-atomically (a temporary file in the same folder, then ``os.replace``): a failed
-picture never leaves a half-written file. No pyplot state is touched, so the
-functions are safe in notebooks and threads. The doctest below needs no matplotlib:
-
->>> KINDS
-('loss', 'fit', 'contour', 'animation')
-"""
+"""The loss, fit and contour pictures of an SGD run (extra ``plot``: matplotlib, Agg canvas),
+and the helpers the animation shares. ``analytic_sgd.pictures.plot`` (the package) picks
+the picture by kind."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..errors import OptionError
-from .canvas import check_out, figure, finish, save, title
+from ..kernels.printers import numpy_function
+from ..render.moment_section import optimum_on_data
+from .canvas import figure, finish, title
 
-__all__ = ["KINDS", "plot", "plot_loss", "plot_fit", "plot_contour", "default_steps", "save",
-           "predictor", "fit_axes", "clamp_ylim", "params_after", "full_loss"]
+__all__ = ["plot_loss", "plot_fit", "plot_contour", "default_steps", "predictor", "fit_axes",
+           "clamp_ylim", "params_after", "full_loss"]
 
-KINDS = ("loss", "fit", "contour", "animation")
 GRID = 60  # contour: the loss is computed on GRID x GRID parameter values
 
 
@@ -54,10 +38,8 @@ def plot_loss(problem, traj, out=None):
 def predictor(problem):
     """``predict(x1_grid, params)``: the model on a grid of its first input, the other inputs
     held at their mean; and a label for the x axis."""
-    import sympy as sp
-
     model = problem.model
-    f = sp.lambdify([*model.inputs, *model.params], model.expr, modules="numpy")
+    f = numpy_function([*model.inputs, *model.params], model.expr)
     x = np.asarray(problem.x, dtype=np.float64).reshape(len(problem.y), -1)
     others = x[:, 1:].mean(axis=0)
     name = model.input_names[0]
@@ -177,29 +159,5 @@ def plot_contour(problem, traj, out=None):
 
 
 def _optimum(problem):
-    from ..render.moment_section import optimum_on_data
-
     found = optimum_on_data(problem)
     return None if found is None else np.asarray(found[0], dtype=np.float64)
-
-
-def plot(kind: str, problem, out=None, *, arithmetic: str = "float64", steps=None):
-    """Run ``problem`` in ``arithmetic`` and draw the picture ``kind`` (see KINDS)."""
-    if kind not in KINDS:
-        raise OptionError(f"unknown picture {kind!r}; choose one of {', '.join(KINDS)}")
-    if out is not None:
-        check_out(out, (".gif",) if kind == "animation" else None)
-    if kind == "contour" and len(problem.model.params) != 2:
-        plot_contour(problem, None)  # raises the OptionError naming the other kinds
-    traj = problem.run(arithmetic)
-    if kind == "loss":
-        return plot_loss(problem, traj, out)
-    if kind == "fit":
-        return plot_fit(problem, traj, steps, out)
-    if kind == "contour":
-        return plot_contour(problem, traj, out)
-    if out is None:
-        raise OptionError("an animation is written to a file: give out='name.gif'")
-    from .animation import animate_fit
-
-    return animate_fit(problem, traj, out)

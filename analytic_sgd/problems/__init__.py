@@ -1,1 +1,1 @@
-"""problems"""
+"""Problems: data files, named examples, seeded generators, and the Problem every command runs."""

@@ -56,10 +56,6 @@ class Example:
     data: Callable[[], tuple[np.ndarray, np.ndarray]]
     param_names: tuple[str, ...] = ()
 
-    def settings(self) -> dict:
-        """Keyword arguments of ``sgd`` for this example (without model, loss and data)."""
-        init = dict(zip(self.param_names, self.init)) if self.init else None
-        return {"lr": self.lr, "batch_size": self.batch_size, "epochs": self.epochs, "init": init}
 
 
 def _worked_linear():
@@ -115,7 +111,7 @@ def get_example(name: str) -> Example:
     """The example called ``name``; the rollercoaster's start is its seeded draw."""
     try:
         ex = EXAMPLES[name]
-    except KeyError:
+    except (KeyError, TypeError):
         raise OptionError(f"unknown example {name!r}; choose one of {', '.join(EXAMPLES)} "
                           f"(list them with: analytic-sgd examples)") from None
     if ex.init is None:

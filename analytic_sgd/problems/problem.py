@@ -1,110 +1,193 @@
 """A Problem: everything one SGD run needs, so that every consumer runs the same one.
 
-The table, the golden files, the cross-checks and the plots all take a Problem:
-model, loss, data, start and settings. Data keep their exact values beside the
-float arrays (a CSV's ``0.1`` is 1/10 in exact runs); settings are decimal
-strings or numbers and are read exactly in exact runs.
+The table, the golden files, the cross-checks and the plots all take a Problem: model,
+loss, data, start, optimizer ``Settings`` and ``BatchPlan``. Data keep their exact values
+beside the float arrays (a CSV's ``0.1`` is 1/10 in exact runs); settings are kept as
+given and read exactly in exact runs. ``sgd()``, the one-call API, makes a Problem and
+runs it.
 
 >>> p = example_problem("worked-linear")
 >>> p.run("exact").steps[0].updated.tolist()
 [4/15, 6/25]
->>> example_problem("worked-linear", lr="0.02", epochs=2).settings()["lr"]
+>>> example_problem("worked-linear", lr="0.02", epochs=2).settings.lr.text
 '0.02'
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..conventions.arithmetic import Arithmetic, get_arithmetic
+from ..conventions.batch_plan import BatchPlan
 from ..conventions.loss import Loss, get_loss
+from ..conventions.settings import Settings
+from ..errors import ModelError
+from ..kernels.cache import derivation_for, kernels_for
+from ..numeric.driver import run
+from ..numeric.moment_engine import choose_engine
+from ..numeric.trajectory import Trajectory
 from ..symbolic.model import Model, model_from_name
 from .examples import get_example
 
-__all__ = ["Problem", "example_problem", "compiled", "SETTING_NAMES"]
+__all__ = ["Problem", "make_problem", "example_problem", "sgd", "SETTINGS", "PLAN"]
 
-SETTING_NAMES = ("lr", "batch_size", "epochs", "init", "momentum", "dampening", "nesterov",
-                 "weight_decay", "maximize", "shuffle", "seed", "drop_last", "orders")
+SETTINGS = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize")
+PLAN = ("batch_size", "epochs", "shuffle", "seed", "drop_last", "orders")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Problem:
-    """Model, loss, data (x, y; optionally exact twins) and the ``sgd`` settings."""
+    """Model, loss, data (x, y; optionally exact twins), start, Settings and BatchPlan."""
 
     model: Model
     loss: Loss
     x: np.ndarray
     y: np.ndarray
-    lr: Any
-    batch_size: int
-    epochs: int = 1
+    settings: Settings
+    plan: BatchPlan
     init: Any = None
-    momentum: Any = 0
-    dampening: Any = 0
-    nesterov: bool = False
-    weight_decay: Any = 0
-    maximize: bool = False
-    shuffle: bool = False
-    seed: int | None = None
-    drop_last: bool = False
-    orders: Any = None
     name: str = "custom"
     x_exact: Any = field(default=None, repr=False)
     y_exact: Any = field(default=None, repr=False)
 
-    def settings(self) -> dict:
-        """The keyword arguments of ``sgd`` (without model, loss and data)."""
-        return {k: getattr(self, k) for k in SETTING_NAMES}
+    def __post_init__(self) -> None:
+        if not isinstance(self.model, Model):
+            raise ModelError(f"a Problem needs a Model, got {type(self.model).__name__}")
+        object.__setattr__(self, "loss", get_loss(self.loss))
+        for name, kind in (("settings", Settings), ("plan", BatchPlan)):
+            if not isinstance(getattr(self, name), kind):
+                raise TypeError(f"a Problem's {name} must be a {kind.__name__}, got "
+                                f"{type(getattr(self, name)).__name__}")
 
     def replace(self, **changes) -> Problem:
+        """A copy with fields changed; Settings and BatchPlan fields may be given by name
+        (``lr=``, ``batch_size=``, ...)."""
+        settings = {k: changes.pop(k) for k in SETTINGS if k in changes}
+        plan = {k: changes.pop(k) for k in PLAN if k in changes}
+        if settings:
+            changes["settings"] = changes.get("settings", self.settings).replace(**settings)
+        if plan:
+            changes["plan"] = changes.get("plan", self.plan).replace(**plan)
         return dataclasses.replace(self, **changes)
 
-    def data(self, arithmetic: str) -> tuple[Any, Any]:
+    @property
+    def start(self) -> dict:
+        """The start values by parameter name (the given ones, zeros for the others)."""
+        init = self.init or {}
+        if not isinstance(init, Mapping):
+            init = dict(zip(self.model.param_names, init))
+        return {p: init.get(p, 0) for p in self.model.param_names}
+
+    def data(self, arithmetic: str | Arithmetic) -> tuple[Any, Any]:
         """x and y for ``arithmetic``: the exact twins, when there are any, for exact runs."""
-        if arithmetic == "exact" and self.x_exact is not None:
-            return self.x_exact, self.y_exact
-        return self.x, self.y
+        a = get_arithmetic(arithmetic)
+        return a.data(self.x, self.x_exact), a.data(self.y, self.y_exact)
 
     def derivation(self):
-        return _derivation(self.model, self.loss)
+        return derivation_for(self.model, self.loss)
 
-    def kernels(self, arithmetic: str):
-        return compiled(self.model, self.loss, arithmetic)
+    def kernels(self, arithmetic: str | Arithmetic, *, with_moments: bool = False):
+        return kernels_for(self.model, self.loss, arithmetic, with_moments=with_moments)
 
-    def run(self, arithmetic: str = "float64", kernels=None):
-        """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived ones)."""
-        from ..numeric.driver import run
-
+    def run(self, arithmetic: str | Arithmetic = "float64", kernels=None, *,
+            engine: str = "auto") -> Trajectory:
+        """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived
+        ones); the engine is chosen, and its kernels compiled, before the run starts."""
         x, y = self.data(arithmetic)
-        return run(kernels or self.kernels(arithmetic), x, y, model=self.model.text,
-                   loss=self.loss.name, **self.settings())
+        if kernels is None:
+            kernels = self.kernels(arithmetic)
+            chosen = choose_engine(kernels, engine, self.plan.steps(len(y)), self.plan.batch_size)
+            if chosen == "moments":
+                kernels = self.kernels(arithmetic, with_moments=True)
+        return run(kernels, x, y, self.settings, self.plan, init=self.init, engine=engine,
+                   meta={"model": self.model.text, "loss": self.loss.name})
 
 
-@functools.lru_cache(maxsize=64)
-def _derivation(model: Model, loss: Loss):
-    from ..symbolic.derive import derive
+def make_problem(model: Model, loss: Loss | str, x, y, *, init=None, name: str = "custom",
+                 x_exact=None, y_exact=None, **options) -> Problem:
+    """A Problem from keywords: ``options`` are the Settings fields (``lr``, ``momentum``, ...)
+    and the BatchPlan fields (``batch_size``, ``epochs``, ...), each checked by its value.
 
-    return derive(model, loss)
-
-
-@functools.lru_cache(maxsize=64)
-def compiled(model: Model, loss: Loss, arithmetic: str):
-    """The Kernels of ``model`` and ``loss`` in ``arithmetic``, derived and proven once per process."""
-    return _derivation(model, loss).compile(arithmetic)
+    >>> import analytic_sgd as asgd
+    >>> make_problem(asgd.linear(), "mse", [0, 1], [1, 3], lr="0.1", batch_size=2).plan.steps(2)
+    1
+    """
+    unknown = sorted(set(options) - set(SETTINGS) - set(PLAN))
+    if unknown:
+        raise TypeError(f"unknown settings {', '.join(unknown)}; the settings are "
+                        f"{', '.join(SETTINGS)}, the batch plan's {', '.join(PLAN)}, and init")
+    settings = Settings(**{k: options[k] for k in SETTINGS if k in options})
+    plan = BatchPlan(**{k: options[k] for k in PLAN if k in options})
+    return Problem(model, get_loss(loss), x, y, settings, plan, init=init, name=name,
+                   x_exact=x_exact, y_exact=y_exact)
 
 
 def example_problem(name: str = "worked-linear", *, model: Model | str | None = None,
-                    params: str | None = None, loss: Loss | str | None = None, **overrides) -> Problem:
-    """The named example as a Problem; ``overrides`` replace its settings (and model or loss)."""
+                    params: str | None = None, loss: Loss | str | None = None,
+                    **overrides) -> Problem:
+    """The named example as a Problem; ``overrides`` (``lr``, ``batch_size``, ``init``, ...)
+    replace its settings, ``model`` and ``loss`` its model and loss."""
     ex = get_example(name)
     x, y = ex.data()
     m = model if isinstance(model, Model) else model_from_name(model or ex.model, params)
-    settings = ex.settings()
+    values = {"lr": ex.lr, "batch_size": ex.batch_size, "epochs": ex.epochs}
+    init = dict(zip(ex.param_names, ex.init)) if ex.init else None
     if m.param_names != ex.param_names:  # another model: the example's start does not fit
-        settings["init"] = None
-    settings.update({k: v for k, v in overrides.items() if v is not None})
-    return Problem(m, get_loss(loss or ex.loss), x, y, name=name, **settings)
+        init = None
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    init = values.pop("init", init)
+    return make_problem(m, loss or ex.loss, x, y, init=init, name=name, **values)
+
+
+def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: int = 1,
+        init: Mapping[str, Any] | Sequence[Any] | None = None,
+        arithmetic: str | Arithmetic = "float64", momentum=0.0, dampening=0.0,
+        nesterov: bool = False, weight_decay=0.0, maximize: bool = False,
+        shuffle: bool = False, seed: int | None = None, drop_last: bool = False,
+        orders: Sequence[Sequence[int]] | None = None, engine: str = "auto") -> Trajectory:
+    """Run mini-batch SGD on ``model`` with ``loss`` over (x, y) and record every step.
+
+    Parameters
+    ----------
+    model, loss : a Model and a Loss (or its name: "mse", "rmse", "sse", "half-mse", ...).
+    x, y : arrays; x of shape (n,) or (n, k), y of shape (n,).
+    lr, momentum, dampening, weight_decay, nesterov, maximize :
+        torch.optim.SGD's settings and semantics (``Settings``); ``lr`` may be a schedule.
+        In exact arithmetic a float setting is read as the decimal it prints as (0.01 is
+        1/100).
+    batch_size, epochs, shuffle, seed, drop_last, orders : the ``BatchPlan``: batches as a
+        DataLoader makes them; ``orders`` replays a framework's batch order.
+    init : start values (mapping name -> value, or a sequence); zeros by default.
+    arithmetic : "exact", "float64" (default) or "float32" (or an Arithmetic).
+    engine : "auto" (default), "elementwise" or "moments": see
+        ``analytic_sgd.numeric.moment_engine``. The moment engine runs every batch at once;
+        auto takes it in float arithmetic for models linear in their parameters on runs of
+        1000 steps or more (or batches of 4096 rows or more); the elementwise engine
+        rounds as torch.optim.SGD does.
+
+    Returns
+    -------
+    Trajectory : one Step per batch; ``traj.steps[k].loss``, ``.grad``, ``.params``, ``.updated``.
+
+    Raises DivergenceError naming the step when a value stops being finite, OptionError
+    naming the setting for a setting out of range.
+
+    >>> import analytic_sgd as asgd
+    >>> x = list(range(9)); y = [2 * v + 10 for v in x]
+    >>> traj = asgd.sgd(asgd.linear(), asgd.mse, x, y, lr="0.01", batch_size=3, arithmetic="exact")
+    >>> traj.steps[0].loss, list(traj.steps[0].grad), list(traj.steps[0].updated)
+    (440/3, [-80/3, -24], [4/15, 6/25])
+    """
+    if not isinstance(model, Model):
+        raise ModelError(f"sgd needs a Model (linear(), parse_model(text, params=...), ...), "
+                         f"got {type(model).__name__} {model!r:.60}")
+    problem = make_problem(model, loss, x, y, init=init, lr=lr, momentum=momentum,
+                           dampening=dampening, nesterov=nesterov, weight_decay=weight_decay,
+                           maximize=maximize, batch_size=batch_size, epochs=epochs,
+                           shuffle=shuffle, seed=seed, drop_last=drop_last, orders=orders)
+    return problem.run(arithmetic, engine=engine)

@@ -8,7 +8,7 @@ The JSON object is ``{"model", "inputs", "params", "loss", "nodes": [{"name",
 expressions are strings as sympy's ``str()`` writes them.
 
 >>> from analytic_sgd import derive, linear, mse
->>> print(to_text(derive(linear(), mse)).splitlines()[0])
+>>> print(derivation_text(derive(linear(), mse)).splitlines()[0])
 Model  ŷ = b + w*x    inputs: x    parameters: w, b
 """
 
@@ -21,7 +21,9 @@ from sympy.printing.str import StrPrinter
 
 PROOF_METHOD = "expand(split sums of chain_rule - diff(l, p)) == 0, else simplify(...) == 0"
 
-__all__ = ["to_text", "to_markdown", "to_latex", "to_dict", "to_json", "FORMATS", "render"]
+__all__ = ["derivation_text", "derivation_markdown", "derivation_latex", "derivation_dict",
+           "derivation_json", "DERIVATION_FORMATS", "render_derivation", "expr_text",
+           "partial_tex", "node_tex"]
 
 
 class _TextPrinter(StrPrinter):
@@ -37,7 +39,7 @@ class _TextPrinter(StrPrinter):
         return f"Σ_{index} ({self._print(expr.function)})"
 
 
-def text(expr) -> str:
+def expr_text(expr) -> str:
     """``expr`` for a terminal: ``2*Σ_i (x_i*(b + w*x_i - y_i))/n``."""
     return _TextPrinter().doprint(expr).replace("**", "^")
 
@@ -46,13 +48,14 @@ def _lhs(of, wrt) -> str:
     return f"d{of}/d{wrt}"
 
 
-def _tex_d(of, wrt) -> str:
+def partial_tex(of, wrt) -> str:
     return rf"\frac{{\partial {sp.latex(of)}}}{{\partial {sp.latex(wrt)}}}"
 
 
-def _node_tex(node) -> str:
-    if node.op in ("mean", "sum"):
-        factor = r"\frac{1}{n} " if node.op == "mean" else ""
+def node_tex(node) -> str:
+    """``name &= expr`` of a node for an aligned block; the reduction as a factor times Σ."""
+    if node.is_reduction:
+        factor = "" if node.factor == 1 else sp.latex(node.factor) + " "
         return rf"{node.name} &= {factor}\sum_{{i=1}}^{{n}} {node.children[0]}_i"
     return rf"{node.name} &= {sp.latex(node.expr, order='none')}"
 
@@ -63,47 +66,47 @@ def _proof_line(d) -> str:
     return f"Proof: chain rule minus sympy.diff(l) simplifies to 0 for {names}: {status}"
 
 
-def to_text(d) -> str:
+def derivation_text(d) -> str:
     """The derivation for a terminal, one section per step."""
     m = d.model
     lines = [
-        f"Model  ŷ = {text(m.expr)}    inputs: {', '.join(m.input_names)}    "
+        f"Model  ŷ = {expr_text(m.expr)}    inputs: {', '.join(m.input_names)}    "
         f"parameters: {', '.join(m.param_names)}",
-        f"Loss   {d.loss.name} ({d.loss.title}): l = {text(d.loss_expr)}",
+        f"Loss   {d.loss.name} ({d.loss.title}): {d.loss.text} = {expr_text(d.loss_expr)}",
         "",
         "Unit nodes (forward pass, for each sample i)",
     ]
     lines += [f"  {str(node).replace('**', '^')}" for node in d.graph.nodes]
     lines += ["", "Local derivatives (backward pass)"]
-    lines += [f"  {_lhs(of, wrt)} = {text(expr)}" for (of, wrt), expr in d.local.items()]
+    lines += [f"  {_lhs(of, wrt)} = {expr_text(expr)}" for (of, wrt), expr in d.local.items()]
     for c in d.chains:
         p = c.param
         chain = " + ".join(
             "".join(f"({_lhs(a, b)})" for a, b in zip(path, path[1:])) for path in c.paths
         )
-        factors = " + ".join("".join(f"({text(f)})" for f in fs) for fs in c.factors)
+        factors = " + ".join("".join(f"({expr_text(f)})" for f in fs) for fs in c.factors)
         lines += [
             "",
             f"dl/d{p}",
             f"  chain rule   dl/d{p} = {chain}",
             f"  factors      = {factors}",
-            f"  product      = {text(c.outer)} · Σ_i ({text(c.per_sample)})",
-            f"  substituted  = {text(c.outer_substituted)} · Σ_i ({text(c.substituted)})",
-            f"  closed form  dl/d{p} = {text(c.closed_form)}",
+            f"  product      = {expr_text(c.outer)} · Σ_i ({expr_text(c.per_sample)})",
+            f"  substituted  = {expr_text(c.outer_substituted)} · Σ_i ({expr_text(c.substituted)})",
+            f"  closed form  dl/d{p} = {expr_text(c.closed_form)}",
         ]
     return "\n".join([*lines, "", _proof_line(d)]) + "\n"
 
 
 def _align_rows(d) -> list[str]:
     rows = [rf"\hat y &= {sp.latex(d.model.expr, order='none')}", rf"l &= {sp.latex(d.loss_expr)}"]
-    rows += [_node_tex(node) for node in d.graph.nodes]
-    rows += [rf"{_tex_d(of, wrt)} &= {sp.latex(expr)}" for (of, wrt), expr in d.local.items()]
+    rows += [node_tex(node) for node in d.graph.nodes]
+    rows += [rf"{partial_tex(of, wrt)} &= {sp.latex(expr)}" for (of, wrt), expr in d.local.items()]
     for c in d.chains:
         chain = " + ".join(
-            "".join(_tex_d(a, b) for a, b in zip(path, path[1:])) for path in c.paths
+            "".join(partial_tex(a, b) for a, b in zip(path, path[1:])) for path in c.paths
         )
         rows += [
-            rf"{_tex_d(d.graph.output.name, c.param)} &= {chain}",
+            rf"{partial_tex(d.graph.output.name, c.param)} &= {chain}",
             rf"&= {sp.latex(c.outer)} \sum_{{i=1}}^{{n}} {sp.latex(c.per_sample)}",
             rf"&= {sp.latex(c.outer_substituted)} \sum_{{i=1}}^{{n}} {sp.latex(c.substituted)}",
             rf"&= {sp.latex(c.closed_form)}",
@@ -111,13 +114,13 @@ def _align_rows(d) -> list[str]:
     return rows
 
 
-def to_latex(d) -> str:
+def derivation_latex(d) -> str:
     """An ``align*`` environment (needs amsmath) with nodes, local derivatives and chains."""
     body = " \\\\\n".join(_align_rows(d))
     return f"\\begin{{align*}}\n{body}\n\\end{{align*}}\n"
 
 
-def to_markdown(d) -> str:
+def derivation_markdown(d) -> str:
     """Markdown with one ``$$`` block per section."""
 
     def block(rows):
@@ -128,9 +131,9 @@ def to_markdown(d) -> str:
         f"## dl/dθ for ŷ = `{m.text}` with {d.loss.title} ({d.loss.name})",
         f"Inputs: {', '.join(m.input_names)}. Parameters: {', '.join(m.param_names)}.",
         "### Unit nodes",
-        block([_node_tex(node) for node in d.graph.nodes]),
+        block([node_tex(node) for node in d.graph.nodes]),
         "### Local derivatives",
-        block([rf"{_tex_d(of, wrt)} &= {sp.latex(e)}" for (of, wrt), e in d.local.items()]),
+        block([rf"{partial_tex(of, wrt)} &= {sp.latex(e)}" for (of, wrt), e in d.local.items()]),
     ]
     chain_rows = _align_rows(d)[2 + len(d.graph.nodes) + len(d.local):]
     for k, c in enumerate(d.chains):
@@ -139,7 +142,7 @@ def to_markdown(d) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def to_dict(d) -> dict:
+def derivation_dict(d) -> dict:
     """The JSON-ready dictionary described in the module docstring."""
     m = d.model
     return {
@@ -178,13 +181,14 @@ def to_dict(d) -> dict:
     }
 
 
-def to_json(d) -> str:
-    return json.dumps(to_dict(d), indent=2) + "\n"
+def derivation_json(d) -> str:
+    return json.dumps(derivation_dict(d), indent=2) + "\n"
 
 
-FORMATS = {"text": to_text, "markdown": to_markdown, "latex": to_latex, "json": to_json}
+DERIVATION_FORMATS = {"text": derivation_text, "markdown": derivation_markdown,
+                      "latex": derivation_latex, "json": derivation_json}
 
 
-def render(d, fmt: str = "text") -> str:
+def render_derivation(d, fmt: str = "text") -> str:
     """The derivation in format ``fmt``: text, markdown, latex or json."""
-    return FORMATS[fmt](d)
+    return DERIVATION_FORMATS[fmt](d)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..kernels.exact import to_exact
+from ..conventions.arithmetic import EXACT
 from . import derivation as rd
 from .mermaid import plain
 from .textbook import aligned, display
@@ -42,14 +42,13 @@ def first_step(problem) -> FirstStep:
     """The first batch of ``problem`` (in order, from the example's start) computed node by node."""
     d = problem.derivation()
     graph, model = d.graph, problem.model
-    start = problem.settings()["init"] or {}
-    params = {p: to_exact(start.get(p.name, 0), decimal=True) for p in model.params}
-    x, y = problem.data("exact")
+    start = problem.start
+    params = {p: EXACT.number(start[p.name]) for p in model.params}
+    x, y = problem.data(EXACT)
     x = np.asarray(x, dtype=object).reshape(len(y), -1)
     samples = []
-    for row, target in list(zip(x.tolist(), list(y)))[: problem.batch_size]:
-        values = {**params, **{s: to_exact(v) for s, v in zip(graph.inputs, row)},
-                  graph.target: to_exact(target)}
+    for row, target in list(zip(x.tolist(), list(y)))[: problem.plan.batch_size]:
+        values = {**params, **dict(zip(graph.inputs, row)), graph.target: target}
         for node in graph.nodes:
             if node.per_sample:
                 values[node.name] = node.expr.xreplace(values)
@@ -57,9 +56,9 @@ def first_step(problem) -> FirstStep:
     n = len(samples)
     batch = {graph.n: sp.Integer(n)}
     for node in graph.nodes:
-        if node.op in ("mean", "sum"):
+        if node.is_reduction:
             total = sp.Add(*(s[node.children[0]] for s in samples))
-            batch[node.name] = total / n if node.op == "mean" else total
+            batch[node.name] = node.factor.xreplace({graph.n: n}) * total
         elif not node.per_sample:
             batch[node.name] = node.expr.xreplace(batch)
     grad = [sp.nsimplify(c.outer.xreplace(batch)) * sp.Add(*(c.per_sample.xreplace(s) for s in samples))
@@ -91,12 +90,12 @@ def first_step_section(d, problem, eq, number: int = 6) -> list[str]:
     per_sample = [node for node in graph.nodes if node.per_sample]
     heads = ["i", *map(str, graph.inputs), str(graph.target)]
     heads += [f"{node.name} = {plain(node.expr)}" for node in per_sample]
-    rows = [[str(i), *(rd.text(s[v]) for v in [*graph.inputs, graph.target])]
-            + [rd.text(s[node.name]) for node in per_sample]
+    rows = [[str(i), *(rd.expr_text(s[v]) for v in [*graph.inputs, graph.target])]
+            + [rd.expr_text(s[node.name]) for node in per_sample]
             for i, s in enumerate(work.samples, start=1)]
     table = ["| " + " | ".join(heads) + " |", "|" + "|".join(" ---: " for _ in heads) + "|"]
     table += ["| " + " | ".join(r) + " |" for r in rows]
-    start = ", ".join(f"{p} = {rd.text(v)}" for p, v in work.params.items())
+    start = ", ".join(f"{p} = {rd.expr_text(v)}" for p, v in work.params.items())
     parts = [f"## {number}. The first step by hand",
              f"The first batch holds samples 1 to {len(work.samples)}; the parameters start at "
              f"{start}. The forward pass, node by node:",
@@ -104,9 +103,10 @@ def first_step_section(d, problem, eq, number: int = 6) -> list[str]:
     for node in graph.nodes:
         if node.per_sample:
             continue
-        if node.op in ("mean", "sum"):
+        if node.is_reduction:
             terms = " + ".join(_value_tex(s[node.children[0]]) for s in work.samples)
-            factor = rf"\frac{{1}}{{{len(work.samples)}}} " if node.op == "mean" else ""
+            value = node.factor.xreplace({graph.n: len(work.samples)})
+            factor = "" if value == 1 else sp.latex(value) + " "
             body = rf"{node.name} = {factor}\left({terms}\right) = {sp.latex(work.batch[node.name])}"
         else:
             body = (rf"{node.name} = {substitute_tex(node.expr, work.batch)} = "
@@ -117,19 +117,14 @@ def first_step_section(d, problem, eq, number: int = 6) -> list[str]:
         terms = " + ".join(substitute_tex(c.per_sample, s) for s in work.samples)
         total = sp.Add(*(c.per_sample.xreplace(s) for s in work.samples))
         parts += [f"Putting the numbers into ({eq.labels[f'split:{c.param}']}):",
-                  display(rf"{rd._tex_d(graph.output.name, c.param)} = {_value_tex(outer)} "
+                  display(rf"{rd.partial_tex(graph.output.name, c.param)} = {_value_tex(outer)} "
                           rf"\cdot \left({terms}\right) = {_value_tex(outer)} \cdot "
                           rf"{_value_tex(total)} = {sp.latex(g)}")]
-    if _plain_sgd(problem):
-        lr = to_exact(problem.lr, decimal=True)
-        rows = [rf"{p} &\leftarrow {p} - \eta \, {rd._tex_d(graph.output.name, p)} = "
+    if problem.settings.plain:
+        lr = EXACT.setting(problem.settings.lr(0, 0))
+        rows = [rf"{p} &\leftarrow {p} - \eta \, {rd.partial_tex(graph.output.name, p)} = "
                 rf"{sp.latex(v)} - {_value_tex(lr)} \cdot {_value_tex(g)} = {sp.latex(v - lr * g)}"
                 for (p, v), g in zip(work.params.items(), work.grad)]
-        parts += [f"One step of SGD with the learning rate η = {rd.text(lr)} moves the parameters "
+        parts += [f"One step of SGD with the learning rate η = {rd.expr_text(lr)} moves the parameters "
                   "against the gradient:", display(aligned(rows))]
     return parts
-
-
-def _plain_sgd(problem) -> bool:
-    """True without momentum, weight decay or maximize: then the step is p - lr * dl/dp."""
-    return not (float(problem.momentum) or float(problem.weight_decay) or problem.maximize)

@@ -31,7 +31,7 @@ _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
 
 def plain(expr) -> str:
     """``expr`` in plain text for a label: ``2·x_i``, powers as ``^``, sums as ``Σ_i``."""
-    return rd.text(expr).replace("*", "·")
+    return rd.expr_text(expr).replace("*", "·")
 
 
 def label(text: str) -> str:
@@ -44,8 +44,8 @@ def _id(symbol) -> str:
 
 
 def _node_text(node) -> str:
-    if node.op in ("mean", "sum"):
-        factor = "(1/n) " if node.op == "mean" else ""
+    if node.is_reduction:
+        factor = "" if node.factor == 1 else f"({str(node.factor).replace('*', '')}) "
         return f"{node.name} = {factor}Σ_i {node.children[0]}_i"
     return f"{node.name} = {plain(node.expr)}"
 

@@ -2,8 +2,9 @@
 equations, the least-squares optimum, and that optimum on a problem's data.
 
 Only for models linear in their parameters (``analytic_sgd.symbolic.moment_form.moment_form``).
-For RMSE, l = √MSE: the gradient is the MSE gradient over 2l, and the optimum is
-the MSE optimum (the square root is increasing).
+When the loss has an outer function (RMSE: l = √MSE), the gradient is the chain rule
+through it times the gradient of the loss inside (``Loss.inner``) in sums, and the
+optimum is the inner loss's optimum (the outer function is increasing).
 
 >>> from analytic_sgd.problems.problem import example_problem
 >>> from analytic_sgd.render.textbook import Equations
@@ -17,6 +18,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..conventions.arithmetic import EXACT, FLOAT64, get_arithmetic
+from ..kernels.cache import derivation_for
+from ..kernels.printers import numpy_function
 from ..symbolic.moment_form import moment_form
 from .mermaid import plain
 from .textbook import aligned, display
@@ -48,7 +52,7 @@ def optimum_on_data(problem) -> tuple[list, object, str] | None:
     if form is None:
         return None
     exact = _integers(problem.x) and _integers(problem.y)
-    arithmetic = "exact" if exact else "float64"
+    arithmetic = EXACT if exact else FLOAT64
     x = np.asarray(problem.x).reshape(len(problem.y), -1)
     inputs = problem.model.inputs
     target = problem.derivation().graph.target
@@ -61,7 +65,7 @@ def optimum_on_data(problem) -> tuple[list, object, str] | None:
     else:
         args = [*inputs, target]
         columns = [*np.asarray(x, dtype=np.float64).T, np.asarray(problem.y, dtype=np.float64)]
-        values = {s: float(np.sum(np.broadcast_to(sp.lambdify(args, m, "numpy")(*columns),
+        values = {s: float(np.sum(np.broadcast_to(numpy_function(args, m)(*columns),
                                                   columns[-1].shape)))
                   for s, m in zip(form.symbols, form.moments)}
         values[form.n] = len(problem.y)
@@ -69,11 +73,11 @@ def optimum_on_data(problem) -> tuple[list, object, str] | None:
         cross = np.array(form.cross.xreplace(values).tolist(), dtype=np.float64)[:, 0]
         theta = np.linalg.solve(gram, cross).tolist()
     loss = problem.kernels(arithmetic).loss(theta, problem.x, problem.y)
-    return theta, loss, arithmetic
+    return theta, loss, arithmetic.name
 
 
 def _number(v, arithmetic: str) -> str:
-    return sp.latex(v) if arithmetic == "exact" else f"{float(v):.4f}"
+    return sp.latex(v) if get_arithmetic(arithmetic).exact else f"{float(v):.4f}"
 
 
 def moment_section(d, eq, problem, number: int = 5) -> list[str]:
@@ -90,21 +94,21 @@ def moment_section(d, eq, problem, number: int = 5) -> list[str]:
         "parameters whose coefficients are sums over the samples, so the gradient needs only "
         "these sums (Σ 1 = n):",
     ]
-    grad_form = form
-    if d.loss.outer == "sqrt":
-        from ..conventions.loss import mse
-
-        grad_form = _form(problem.replace(loss=mse).derivation())
-        parts += [eq(r"\frac{\partial l}{\partial \theta_j} = \frac{1}{2 l} "
-                     r"\frac{\partial \ell_{\mathrm{MSE}}}{\partial \theta_j}"),
-                  "with the gradient of the mean squared error in sums:"]
-    top = r"\ell_{\mathrm{MSE}}" if d.loss.outer == "sqrt" else "l"
+    grad_form, inner = form, d.loss.inner
+    top = "l" if inner is d.loss else rf"\ell_{{\mathrm{{{inner.name.upper()}}}}}"
+    if inner is not d.loss:
+        grad_form = _form(derivation_for(d.model, inner))
+        f = sp.Symbol(top, positive=True)
+        outer = sp.latex(sp.diff(d.loss.apply_outer(f), f))
+        parts += [eq(rf"\frac{{\partial l}}{{\partial \theta_j}} = {outer} "
+                     rf"\frac{{\partial {top}}}{{\partial \theta_j}}"),
+                  f"with the gradient of the {inner.title} in sums:"]
     rows = [rf"\frac{{\partial {top}}}{{\partial {sp.latex(t)}}} &= {sp.latex(g)}"
             for t, g in zip(m.params, grad_form.grad_sums)]
     parts.append(eq(aligned(rows), "moments"))
     theta = sp.Matrix(m.params)
-    same = ("The square root is increasing, so l and the MSE have the same minimum. "
-            if d.loss.outer == "sqrt" else "")
+    same = (f"The {d.loss.outer.name} is increasing, so l and the {inner.name.upper()} have "
+            "the same minimum. " if inner is not d.loss else "")
     parts += [f"{same}Setting ({eq.labels['moments']}) to zero gives the normal equations S θ = t:",
               eq(rf"{sp.latex(form.as_sums(form.gram))} {sp.latex(theta)} = "
                  rf"{sp.latex(form.as_sums(form.cross))}")]
@@ -116,7 +120,7 @@ def moment_section(d, eq, problem, number: int = 5) -> list[str]:
         values, loss, arithmetic = found
         named = r",\quad ".join(f"{sp.latex(t)}^{{*}} = {_number(v, arithmetic)}"
                                  for t, v in zip(m.params, values))
-        how = "exactly" if arithmetic == "exact" else "in float64, to 4 decimals"
+        how = "exactly" if get_arithmetic(arithmetic).exact else "in float64, to 4 decimals"
         parts += [f"On the data of the example `{problem.name}` ({how}):",
                   display(rf"{named}, \qquad l^{{*}} = {_number(loss, arithmetic)}")]
     return parts

@@ -9,7 +9,7 @@ that many decimal places. CSV and JSON never round: exact values are strings
 >>> import analytic_sgd as asgd
 >>> traj = asgd.sgd(asgd.linear(), asgd.mse, range(9), [2 * v + 10 for v in range(9)],
 ...                 lr=0.01, batch_size=3)
->>> print(to_text(traj, digits=2), end="")
+>>> print(table_text(traj, digits=2), end="")
 batch  n    dl/dw   dl/db  w after  b after    loss
     1  3   -26.67  -24.00     0.27     0.24  146.67
     2  3  -135.86  -33.39     1.63     0.57  280.67
@@ -23,8 +23,11 @@ import io
 import json
 from fractions import Fraction
 
-__all__ = ["columns", "to_text", "to_markdown", "to_csv", "to_json", "to_dict", "to_latex",
-           "to_html", "to_pandas", "FORMATS", "render", "RISING_STEPS"]
+from ..errors import MissingExtraError
+
+__all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
+           "table_dict", "table_latex", "table_html", "table_pandas", "TABLE_FORMATS",
+           "render_table", "RISING_STEPS"]
 
 RISING_STEPS = 3  # a note is added when the loss rises this many steps in a row
 
@@ -39,7 +42,7 @@ def _number(v, digits: int | None) -> str:
         return f"{float(v):.{digits}f}"
 
 
-def columns(traj) -> list[tuple[str, list]]:
+def table_columns(traj) -> list[tuple[str, list]]:
     """(header, values) pairs in table order: epoch (if more than one), batch, n, grads, after, loss."""
     names = traj.param_names
     cols = []
@@ -54,20 +57,20 @@ def columns(traj) -> list[tuple[str, list]]:
 
 def _cells(traj, digits):
     return [(head, [v if isinstance(v, int) else _number(v, digits) for v in values])
-            for head, values in columns(traj)]
+            for head, values in table_columns(traj)]
 
 
 def _note(traj) -> str:
     streak = traj.rising_streak()
     if streak < RISING_STEPS:
         return ""
-    lr = traj.meta.get("settings")
-    lr = f" ({lr.lr})" if lr is not None else ""
+    settings = traj.meta.get("settings")
+    lr = f" ({settings.lr.text})" if settings is not None else ""
     return (f"note: the loss rose {streak} steps in a row; the learning rate{lr} may be too "
             f"large")
 
 
-def to_text(traj, digits: int | None = None) -> str:
+def table_text(traj, digits: int | None = None) -> str:
     """An aligned table for a terminal, with a note when the loss keeps rising."""
     cells = _cells(traj, digits)
     widths = [max(len(h), *(len(str(v)) for v in vs)) for h, vs in cells]
@@ -78,7 +81,7 @@ def to_text(traj, digits: int | None = None) -> str:
     return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
 
-def to_markdown(traj, digits: int | None = None) -> str:
+def table_markdown(traj, digits: int | None = None) -> str:
     cells = _cells(traj, digits)
     lines = ["| " + " | ".join(h for h, _ in cells) + " |",
              "|" + "|".join(" ---: " for _ in cells) + "|"]
@@ -87,7 +90,7 @@ def to_markdown(traj, digits: int | None = None) -> str:
     return "\n".join(lines + ([f"\n{note}"] if note else [])) + "\n"
 
 
-def to_latex(traj, digits: int | None = None) -> str:
+def table_latex(traj, digits: int | None = None) -> str:
     """A booktabs tabular (needs ``\\usepackage{booktabs}``)."""
     cells = _cells(traj, digits)
     heads = [rf"$\partial l/\partial {h[4:]}$" if h.startswith("dl/d") else h for h, _ in cells]
@@ -98,7 +101,7 @@ def to_latex(traj, digits: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_html(traj, digits: int | None = 6) -> str:
+def table_html(traj, digits: int | None = 6) -> str:
     cells = _cells(traj, digits)
     head = "".join(f"<th>{h}</th>" for h, _ in cells)
     rows = "".join("<tr>" + "".join(f"<td>{vs[r]}</td>" for _, vs in cells) + "</tr>"
@@ -106,43 +109,36 @@ def to_html(traj, digits: int | None = 6) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def _value(v, arithmetic: str):
-    """A JSON value: a Fraction-readable string (exact) or a float that round-trips."""
-    if arithmetic == "exact":
-        return str(v)
-    return float(v)
-
-
-def to_dict(traj) -> dict:
+def table_dict(traj) -> dict:
     """DESIGN.md's table JSON: model, inputs, params, loss, arithmetic, lr, ..., steps."""
     meta, names, a = traj.meta, traj.param_names, traj.arithmetic
     settings = meta.get("settings")
 
     def named(values):
-        return {p: _value(v, a) for p, v in zip(names, values)}
+        return {p: a.json(v) for p, v in zip(names, values)}
 
     return {
         "model": meta.get("model", ""),
         "inputs": list(meta.get("inputs", ())),
         "params": list(names),
         "loss": meta.get("loss", ""),
-        "arithmetic": a,
-        "lr": _value(settings.lr, a) if settings is not None else None,
+        "arithmetic": a.name,
+        "lr": a.json(a.setting(settings.lr.constant)) if settings is not None else None,
         "batch_size": meta.get("batch_size"),
         "epochs": meta.get("epochs"),
         "steps": [
             {"epoch": s.epoch, "batch": s.batch, "n": s.n, "params": named(s.params),
-             "loss": _value(s.loss, a), "grad": named(s.grad), "updated": named(s.updated)}
+             "loss": a.json(s.loss), "grad": named(s.grad), "updated": named(s.updated)}
             for s in traj.steps
         ],
     }
 
 
-def to_json(traj, digits: int | None = None) -> str:
-    return json.dumps(to_dict(traj), indent=2) + "\n"
+def table_json(traj, digits: int | None = None) -> str:
+    return json.dumps(table_dict(traj), indent=2) + "\n"
 
 
-def to_csv(traj, digits: int | None = None) -> str:
+def table_csv(traj, digits: int | None = None) -> str:
     """One row per step: epoch, batch, n, params before, loss, grad, params after (unrounded)."""
     names, a = traj.param_names, traj.arithmetic
     out = io.StringIO()
@@ -151,32 +147,31 @@ def to_csv(traj, digits: int | None = None) -> str:
                      *(f"{p}_after" for p in names)])
     for s in traj.steps:
         values = [*s.params, s.loss, *s.grad, *s.updated]
-        text = [str(v) if a == "exact" else repr(float(v)) for v in values]
+        text = [str(a.json(v)) for v in values]
         writer.writerow([s.epoch, s.batch, s.n, *text])
     return out.getvalue()
 
 
-def to_pandas(traj):
+def table_pandas(traj):
     """A pandas DataFrame with the CSV's columns (needs the ``pandas`` extra)."""
     try:
         import pandas as pd
     except ImportError:
-        from ..errors import MissingExtraError
-
         raise MissingExtraError(
-            "Trajectory.to_pandas needs pandas; install it with pip install 'analytic-sgd[pandas]'"
+            "to_pandas needs pandas; install it with pip install 'analytic-sgd[pandas]'"
         ) from None
-    text = to_csv(traj)
+    text = table_csv(traj)
     counts = ("epoch", "batch", "n")
     header = text.split("\n", 1)[0].split(",")
-    exact = {c: str for c in header if c not in counts} if traj.arithmetic == "exact" else None
+    # exact values stay text that fractions.Fraction reads; floats are read by pandas
+    exact = {c: str for c in header if c not in counts} if traj.arithmetic.exact else None
     return pd.read_csv(io.StringIO(text), dtype=exact)
 
 
-FORMATS = {"text": to_text, "markdown": to_markdown, "latex": to_latex, "csv": to_csv,
-           "json": to_json}
+TABLE_FORMATS = {"text": table_text, "markdown": table_markdown, "latex": table_latex,
+                 "csv": table_csv, "json": table_json}
 
 
-def render(traj, fmt: str = "text", digits: int | None = None) -> str:
+def render_table(traj, fmt: str = "text", digits: int | None = None) -> str:
     """The trajectory in ``fmt``: text, markdown, latex, csv or json."""
-    return FORMATS[fmt](traj, digits)
+    return TABLE_FORMATS[fmt](traj, digits)

@@ -27,11 +27,6 @@ __all__ = ["Equations", "display", "model_and_loss", "unit_nodes", "local_deriva
            "chain_rule", "path_text", "factors_tex"]
 
 _UNSAFE_START = ("-", "+", "*", ">", "#", "=", "|", "~", "`")
-DEFINITIONS = {
-    "mse": r"\frac{1}{n} \sum_{i=1}^{n} \left(\hat y_i - y_i\right)^{2}",
-    "rmse": r"\sqrt{\frac{1}{n} \sum_{i=1}^{n} \left(\hat y_i - y_i\right)^{2}}",
-    "sse": r"\sum_{i=1}^{n} \left(\hat y_i - y_i\right)^{2}",
-}
 
 
 def display(body: str, tag: int | None = None) -> str:
@@ -63,7 +58,7 @@ class Equations:
 
 
 def _d(of, wrt) -> str:
-    return rd._tex_d(of, wrt)
+    return rd.partial_tex(of, wrt)
 
 
 def model_and_loss(d, eq: Equations) -> list[str]:
@@ -77,14 +72,14 @@ def model_and_loss(d, eq: Equations) -> list[str]:
         eq(rf"\hat y = {sp.latex(m.expr, order='none')}"),
         f"The loss, the {d.loss.title} ({d.loss.name}), compares the predictions with the "
         "targets y over a batch of n samples i = 1, …, n:",
-        eq(rf"l = {DEFINITIONS[d.loss.name]} = {sp.latex(d.loss_expr)}"),
+        eq(rf"l = {d.loss.latex} = {sp.latex(d.loss_expr)}"),
     ]
 
 
 def unit_nodes(d, eq: Equations) -> list[str]:
     """The Mermaid graph and the node equations."""
-    per_sample = [rd._node_tex(n) for n in d.graph.nodes if n.per_sample]
-    batch = [rd._node_tex(n) for n in d.graph.nodes if not n.per_sample]
+    per_sample = [rd.node_tex(n) for n in d.graph.nodes if n.per_sample]
+    batch = [rd.node_tex(n) for n in d.graph.nodes if not n.per_sample]
     return [
         "## 2. The graph of unit nodes",
         "The loss is computed by a chain of unit nodes, one operation each. Solid arrows are the "

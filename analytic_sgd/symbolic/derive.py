@@ -23,12 +23,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import sympy as sp
 
 from ..conventions.loss import Loss, get_loss
-from ..errors import DerivationError
+from ..errors import DerivationError, ModelError, OptionError
 from .graph import Graph, build_graph
 from .model import Model
 
@@ -73,7 +75,7 @@ class Derivation:
     model: Model
     loss: Loss
     graph: Graph
-    local: dict
+    local: Mapping
     chains: tuple[Chain, ...]
     loss_expr: sp.Expr
 
@@ -82,26 +84,13 @@ class Derivation:
         return all(chain.proved for chain in self.chains)
 
     def chain(self, param: str) -> Chain:
-        """The Chain of the parameter called ``param``."""
-        return next(c for c in self.chains if c.param.name == param)
-
-    def compile(self, arithmetic: str = "float64"):
-        """Kernels ``loss(params, x, y)`` and ``grad(params, x, y)``; see ``analytic_sgd.kernels.elementwise``."""
-        from ..kernels.elementwise import compile_kernels
-
-        return compile_kernels(self, arithmetic)
-
-    def _repr_latex_(self) -> str:
-        """``$$\\begin{aligned}...$$``: read by MathJax (Jupyter) and KaTeX (VS Code) alike."""
-        from ..render.derivation import to_latex
-
-        body = to_latex(self).replace("{align*}", "{aligned}").strip()
-        return f"$${body}$$"
-
-    def _repr_markdown_(self) -> str:
-        from ..render.derivation import to_markdown
-
-        return to_markdown(self)
+        """The Chain of the parameter called ``param``; OptionError naming the parameters
+        when there is none."""
+        for c in self.chains:
+            if c.param.name == param:
+                return c
+        raise OptionError.for_field("param", param, "one of the model's parameters "
+                                    f"({', '.join(self.model.param_names)})")
 
 
 def _paths(graph: Graph, start: sp.Symbol, target: sp.Symbol) -> list[tuple[sp.Symbol, ...]]:
@@ -151,9 +140,9 @@ def _aggregate_values(graph: Graph) -> dict:
     for node in graph.nodes:
         if node.per_sample:
             continue
-        if node.op in ("mean", "sum"):
+        if node.is_reduction:
             summed = total(graph, graph.expand(node.children[0]))
-            values[node.name] = summed / graph.n if node.op == "mean" else summed
+            values[node.name] = node.factor * summed
         else:
             values[node.name] = node.expr.xreplace(values)
     return values
@@ -165,15 +154,18 @@ def derive(model: Model, loss: Loss | str, *, prove: bool = True) -> Derivation:
     Returns a Derivation whose ``chains`` follow the model's parameter order.
     Raises DerivationError if a closed form differs from ``sympy.diff`` of the loss.
     """
+    if not isinstance(model, Model):
+        raise ModelError(f"derive needs a Model (linear(), parse_model(...), ...), got "
+                         f"{type(model).__name__} {model!r:.60}")
     loss = get_loss(loss)
     graph = build_graph(model, loss)
     # the edges the backward pass walks: top down, to nodes and parameters (not to x or y)
-    local = {
+    local = MappingProxyType({
         (node.name, child): sp.diff(node.expr, child)
         for node in reversed(graph.nodes)
         for child in node.children
         if child in graph.by_name or child in model.params
-    }
+    })
     aggregates = _aggregate_values(graph)
     loss_expr = aggregates[graph.output.name]
     reduction = graph.reduction.name

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import sympy as sp
 
-from ..conventions.loss import Loss
+from ..conventions.loss import RESIDUAL, Loss
 from .model import Model, symbol
 
 __all__ = ["Node", "Graph", "build_graph"]
@@ -44,10 +45,16 @@ class Node:
     children: tuple[sp.Symbol, ...]
     op: str
     per_sample: bool = True
+    factor: sp.Expr | None = None  # for the reduction: expr == factor * child (summed over i)
+
+    @property
+    def is_reduction(self) -> bool:
+        """True for the node that sums the per-sample terms over the batch."""
+        return self.factor is not None
 
     def __str__(self) -> str:
-        if self.op in ("mean", "sum"):
-            factor = "(1/n) " if self.op == "mean" else ""
+        if self.is_reduction:
+            factor = "" if self.factor == 1 else f"({str(self.factor).replace('*', '')}) "
             return f"{self.name} = {factor}Σ {self.children[0]}"
         return f"{self.name} = {self.expr}"
 
@@ -64,7 +71,7 @@ class Graph:
     by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {node.name: node for node in self.nodes})
+        object.__setattr__(self, "by_name", MappingProxyType({node.name: node for node in self.nodes}))
 
     @property
     def output(self) -> Node:
@@ -72,7 +79,7 @@ class Graph:
 
     @property
     def reduction(self) -> Node:
-        return next(node for node in self.nodes if node.op in ("mean", "sum"))
+        return next(node for node in self.nodes if node.is_reduction)
 
     def expand(self, expr: sp.Expr) -> sp.Expr:
         """``expr`` with every per-sample node replaced by its expression in the leaves."""
@@ -88,17 +95,19 @@ class _Builder:
         self.leaves = set(model.inputs) | set(model.params)
         self.names = _fresh_names(taken)
         self.nodes: list[Node] = []
+        self.made: set[sp.Symbol] = set()
 
     def emit(self, expr: sp.Expr, op: str, children: list[sp.Expr]) -> sp.Symbol:
         name = symbol(next(self.names))
         # distinct: d(w**w)/dw already counts both places w appears, so one edge per child
         kids = tuple(dict.fromkeys(c for c in children if isinstance(c, sp.Symbol)))
         self.nodes.append(Node(name, expr, kids, op))
+        self.made.add(name)
         return name
 
     def visit(self, expr: sp.Expr) -> sp.Expr:
         """The symbol (or number) standing for ``expr``, emitting the nodes it needs."""
-        if expr.is_Number or expr in self.leaves:
+        if expr.is_Number or expr in self.leaves or expr in self.made:
             return expr
         if expr.is_Add:
             return self._fold_add(expr)
@@ -109,7 +118,7 @@ class _Builder:
             if expr.exp == sp.Rational(1, 2):
                 return self.emit(sp.sqrt(base), "sqrt", [base])
             exponent = self.visit(expr.exp)
-            return self.emit(base**exponent, "pow", [base, exponent])
+            return self.emit(base**exponent, "square" if exponent == 2 else "pow", [base, exponent])
         if isinstance(expr, sp.Function) and len(expr.args) == 1:
             arg = self.visit(expr.args[0])
             return self.emit(expr.func(arg), expr.func.__name__, [arg])
@@ -164,13 +173,12 @@ def build_graph(model: Model, loss: Loss) -> Graph:
     if not isinstance(yhat, sp.Symbol):
         raise NotImplementedError("a model expression without a parameter")  # Model forbids it
     d = builder.emit(yhat - y, "sub", [yhat, y])
-    e = builder.emit(d**2, "square", [d])
-    reduced = e / n if loss.reduction == "mean" else e
+    e = builder.visit(loss.term.expr.xreplace({RESIDUAL: d}))
+    factor = loss.factor(n)
     nodes = builder.nodes
-    if loss.outer == "identity":
-        nodes.append(Node(symbol("l"), reduced, (e,), loss.reduction, per_sample=False))
-    else:
-        f = symbol(next(builder.names))
-        nodes.append(Node(f, reduced, (e,), loss.reduction, per_sample=False))
-        nodes.append(Node(symbol("l"), loss.apply_outer(f), (f,), loss.outer, per_sample=False))
+    top = symbol("l") if loss.outer.is_identity else symbol(next(builder.names))
+    nodes.append(Node(top, factor * e, (e,), loss.reduction.name, per_sample=False, factor=factor))
+    if not loss.outer.is_identity:
+        nodes.append(Node(symbol("l"), loss.apply_outer(top), (top,), loss.outer.name,
+                          per_sample=False))
     return Graph(tuple(nodes), model.inputs, model.params, y, n)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import ModelError
+from .parse import parse_expression, validate_names
 
 __all__ = [
     "Model",
@@ -58,6 +59,17 @@ class Model:
     name: str = ""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.expr, sp.Expr):
+            raise ModelError(f"a Model's expr must be a sympy expression, got "
+                             f"{type(self.expr).__name__} {self.expr!r:.60}; for text use "
+                             "parse_model(text, params=...)")
+        for name in ("inputs", "params"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(s, sp.Symbol) for s in value):
+                raise ModelError(f"a Model's {name} must be a tuple of sympy Symbols, got "
+                                 f"{value!r:.60}")
+        if not isinstance(self.name, str):
+            raise ModelError(f"a Model's name must be a string, got {self.name!r:.60}")
         if not self.params:
             raise ModelError("a model needs at least one parameter; name them with --params")
         names = [s.name for s in self.inputs + self.params]
@@ -144,8 +156,9 @@ def parse_model(text: str, params: str | Sequence[str], inputs: Sequence[str] | 
     >>> parse_model("w*exp(k*x)", params="w k")
     Model('w*exp(k*x)', inputs=('x',), params=('w', 'k'))
     """
-    from .parse import parse_expression, validate_names
-
+    if not isinstance(text, str):
+        raise ModelError(f"a model's text must be a string such as 'w*x + b', got "
+                         f"{type(text).__name__} {text!r:.60}")
     if inputs is None:
         numbered = [k for k in _INPUT.findall(text[:MAX_TEXT])] if isinstance(text, str) else []
         if any(len(k) > 2 or int(k) > MAX_INPUTS for k in numbered):
@@ -169,6 +182,9 @@ def model_from_name(spec: str, params: str | Sequence[str] | None = None) -> Mod
     >>> model_from_name("poly:1")
     Model('c0 + c1*x', inputs=('x',), params=('c0', 'c1'))
     """
+    if not isinstance(spec, str):
+        raise ModelError(f"a model is a name (linear, quadratic, poly:N, two-feature-linear) or "
+                         f"an expression, got {type(spec).__name__} {spec!r:.60}")
     spec = spec.strip()
     if spec in _NAMED or spec.startswith("poly:"):
         if params:

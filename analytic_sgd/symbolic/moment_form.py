@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..conventions.loss import mse, sse
 from ..errors import DerivationError
 from .derive import INDEX, Derivation, derive, linear_sums
 
@@ -48,6 +47,7 @@ class MomentForm:
     moments: tuple[sp.Expr, ...]
     symbols: tuple[sp.Symbol, ...]
     n: sp.Symbol
+    reduced: sp.Expr
     loss: sp.Expr
     grad: tuple[sp.Expr, ...]
     grad_sums: tuple[sp.Expr, ...]
@@ -80,8 +80,8 @@ def _prove(form: MomentForm, reduced: sp.Expr, derivation: Derivation) -> None:
     """The reduced sum R and each dR/dθ in moments equal the chain rule's (linear in sums);
     the outer function (sqrt for RMSE) is the same on both sides, so the gradients agree."""
     base = derivation
-    if derivation.loss.outer != "identity":
-        base = derive(derivation.model, mse if derivation.loss.reduction == "mean" else sse)
+    if not derivation.loss.outer.is_identity:
+        base = derive(derivation.model, derivation.loss.inner)
     pairs = [("l", reduced, base.loss_expr)]
     pairs += [(f"dl/d{c.param}", sp.diff(reduced, c.param), c.closed_form) for c in base.chains]
     for what, moments_expr, chain_expr in pairs:
@@ -97,7 +97,7 @@ def moment_form(derivation: Derivation) -> MomentForm | None:
     """
     model, graph = derivation.model, derivation.graph
     phi = model.features()
-    if phi is None:
+    if phi is None or not derivation.loss.term.is_square:
         return None
     y, n, theta = graph.target, graph.n, sp.Matrix(model.params)
     moments: list[sp.Expr] = []
@@ -115,17 +115,18 @@ def moment_form(derivation: Derivation) -> MomentForm | None:
     cross = sp.Matrix(p, 1, lambda j, _: moment(phi[j] * y))
     u = moment(y**2)
     q = (theta.T * gram * theta)[0] - 2 * (theta.T * cross)[0] + u
-    reduced = q / n if derivation.loss.reduction == "mean" else q
+    reduced = derivation.loss.factor(n) * q
     loss = derivation.loss.apply_outer(reduced)
     grad = tuple(sp.factor_terms(sp.diff(loss, t)) for t in model.params)
     symbols = tuple(sp.Symbol(f"m{k}", real=True) for k in range(len(moments)))
-    form = MomentForm(tuple(phi), tuple(moments), symbols, n, loss, grad, (), gram, cross, None)
+    form = MomentForm(tuple(phi), tuple(moments), symbols, n, reduced, loss, grad, (), gram, cross,
+                      None)
     grad_sums = tuple(form.as_sums(g) for g in grad)
     _prove(form, reduced, derivation)
     optimum = None
     if p <= MAX_EXPLICIT_OPTIMUM:
         solution = gram.LUsolve(cross)
         optimum = tuple(sp.factor_terms(sp.cancel(form.as_sums(v))) for v in solution)
-    return MomentForm(tuple(phi), tuple(moments), symbols, n, loss, grad, grad_sums, gram, cross,
-                      optimum)
+    return MomentForm(tuple(phi), tuple(moments), symbols, n, reduced, loss, grad, grad_sums, gram,
+                      cross, optimum)
 

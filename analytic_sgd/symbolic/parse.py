@@ -125,6 +125,9 @@ def validate_names(params: str | Sequence[str], inputs: Sequence[str]) -> tuple[
     Each must be a distinct plain identifier, not an input, a reserved letter
     (y n i l), a function name, a keyword or a name starting with '_'.
     """
+    if not isinstance(params, (str, list, tuple)):
+        raise ModelError(f"parameters must be names such as \"w b\", \"w, b\" or [\"w\", "
+                         f"\"b\"], got {params!r:.60}")
     names = tuple(params.replace(",", " ").split() if isinstance(params, str) else params)
     if not names:
         raise ModelError('no parameters given: name them with --params, e.g. --params "w b"')

@@ -44,7 +44,7 @@ def test_exact_values_of_the_worked_table():
         "-80/3", "-24", "4/15", "6/25", "440/3"]
     assert str(traj.final[0]) == "1399427/421875"
     # the loss is taken at the parameters before the update, the gradient at the same ones
-    k = asgd.derive(asgd.linear(), asgd.mse).compile("exact")
+    k = asgd.compile_kernels(asgd.derive(asgd.linear(), asgd.mse), "exact")
     for s in traj.steps:
         idx = slice(3 * (s.batch - 1), 3 * s.batch)
         assert k.loss(s.params, X[idx], Y[idx]) == s.loss

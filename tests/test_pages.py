@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-import analytic_sgd.problems.problem
+import analytic_sgd.kernels.cache
 import analytic_sgd.render.derivation as rd
 import analytic_sgd.symbolic.graph
+from analytic_sgd.cli import main as cli
 from analytic_sgd.errors import OptionError
 from analytic_sgd.problems.problem import example_problem
 from analytic_sgd.render.first_step import first_step
 from analytic_sgd.render.mermaid import label
 from analytic_sgd.render.moment_section import optimum_on_data
-from analytic_sgd.render.pages import CASES, COMMAND, main, render_document, stale_documents, write_documents
+from analytic_sgd.render.pages import CASES, COMMAND, render_document, stale_documents, write_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKED_IN = ROOT / "derivations"
@@ -45,8 +46,8 @@ def test_checked_in_documents_are_fresh(tmp_path):
 
 
 def test_the_check_fails_after_a_change_to_the_rendering_code(monkeypatch):
-    plain_text = rd.text
-    monkeypatch.setattr(rd, "text", lambda expr: plain_text(expr).replace("^", "**"))
+    plain_text = rd.expr_text
+    monkeypatch.setattr(rd, "expr_text", lambda expr: plain_text(expr).replace("^", "**"))
     assert set(stale_documents(CHECKED_IN)) >= {"linear-mse.md", "quadratic-mse.md"}
 
 
@@ -56,13 +57,13 @@ def test_the_check_fails_after_a_change_to_the_derivation_code(monkeypatch):
     def shifted(taken):  # node names would start at b instead of a
         return names(taken | {"a"})
 
-    analytic_sgd.problems.problem._derivation.cache_clear()
+    analytic_sgd.kernels.cache.clear_caches()
     monkeypatch.setattr(analytic_sgd.symbolic.graph, "_fresh_names", shifted)
     try:
         assert "linear-mse.md" in stale_documents(CHECKED_IN)
     finally:
         monkeypatch.undo()
-        analytic_sgd.problems.problem._derivation.cache_clear()
+        analytic_sgd.kernels.cache.clear_caches()
 
 
 def test_the_check_reports_missing_and_left_over_pages(tmp_path):
@@ -72,17 +73,17 @@ def test_the_check_reports_missing_and_left_over_pages(tmp_path):
     assert stale_documents(tmp_path) == ["linear-mse.md", "old-case.md"]
 
 
-def test_main_writes_checks_and_reports(tmp_path, capsys):
-    assert main([str(tmp_path)]) == 0
+def test_pages_command_writes_checks_and_reports(tmp_path, capsys):
+    assert cli(["pages", str(tmp_path)]) == 0
     assert capsys.readouterr().out.count("wrote ") == len(CASES) + 1
-    assert main(["--check", str(tmp_path)]) == 0
+    assert cli(["pages", "--check", str(tmp_path)]) == 0
     (tmp_path / "linear-mse.md").write_text("edited by hand\n")
-    assert main(["--check", str(tmp_path)]) == 1
+    assert cli(["pages", "--check", str(tmp_path)]) == 1
     assert "stale: " in capsys.readouterr().out
-    assert main(["a", "b"]) == 2
+    assert cli(["pages", "a", "b"]) == 2
     blocker = tmp_path / "file"
     blocker.write_text("")
-    assert main([str(blocker)]) == 2
+    assert cli(["pages", str(blocker)]) == 2
     assert "not a directory" in capsys.readouterr().err
 
 
@@ -271,8 +272,6 @@ def test_fractions_in_tables_read_back():
 
 
 def test_the_reproduce_commands_print_the_tables(pages, capsys):
-    from analytic_sgd.cli import main as cli
-
     for name, page in pages.items():
         for command in re.findall(r"Reproduce it with `analytic-sgd ([^`]*)`", page):
             assert cli(command.split()) == 0, command

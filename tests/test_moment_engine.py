@@ -1,7 +1,8 @@
 """The moment engine against the elementwise engine, within the stated tolerance.
 
-Tolerance (``analytic_sgd.numeric.moment_engine``): for each quantity (parameters, gradient, parameters
-after, loss) at step k, |moments - elementwise| <= RTOL[arithmetic] * s_k, with s_k the
+Tolerance (``analytic_sgd.numeric.moment_engine``): for each quantity (parameters, gradient,
+parameters after, loss) at step k, |moments - elementwise| <= engine_rtol * s_k (the
+arithmetic's engine_rtol), with s_k the
 largest magnitude of that quantity over steps 1..k (for parameters, also the start; for
 the loss, at least the loss at θ = 0).
 """
@@ -10,6 +11,7 @@ import functools
 
 import numpy as np
 import pytest
+from helpers import run_kernels as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +19,6 @@ import analytic_sgd as asgd
 from analytic_sgd.numeric import moment_engine as engine
 from analytic_sgd.numeric import recurrence
 from analytic_sgd.numeric.batch_sums import segment_sums
-from analytic_sgd.numeric.driver import run
-from analytic_sgd.numeric.moment_engine import RTOL
 from analytic_sgd.problems.problem import example_problem
 
 X = np.arange(9)
@@ -27,14 +27,14 @@ Y = 2 * X + 10
 
 @functools.cache
 def kernels(model: str, loss: str, arithmetic: str):
-    return asgd.derive(asgd.model_from_name(model), loss).compile(arithmetic)
+    return asgd.kernels_for(asgd.model_from_name(model), loss, arithmetic, with_moments=True)
 
 
 def assert_agree(a, b, arithmetic: str, loss_floor: float = 0.0):
     assert a.meta["engine"] == "moments" and b.meta["engine"] == "elementwise"
     for name in ("epoch", "batch", "n"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
-    rtol = RTOL[arithmetic]
+    rtol = asgd.get_arithmetic(arithmetic).engine_rtol
     for name in ("params", "grad", "updated", "loss"):
         got, want = getattr(a, name), getattr(b, name)
         assert got.dtype == want.dtype == np.dtype(arithmetic), name
@@ -59,7 +59,9 @@ def both(k, x, y, **options):
 def test_engines_agree_on_every_named_example(name, arithmetic):
     p = example_problem(name)
     x, y = p.data(arithmetic)
-    assert_agree(*both(p.kernels(arithmetic), x, y, **p.settings()), arithmetic)
+    a = p.run(arithmetic, p.kernels(arithmetic, with_moments=True), engine="moments")
+    b = p.run(arithmetic, engine="elementwise")
+    assert_agree(a, b, arithmetic)
 
 
 OPTIONS = [{}, dict(momentum=0.9), dict(momentum=0.9, nesterov=True),
@@ -106,7 +108,7 @@ def test_large_batches_blocks_and_scan_chunks(monkeypatch):
     # the scan in several chunks: all still agree
     monkeypatch.setattr(engine, "SMALL_BATCH", 4)
     monkeypatch.setattr(engine, "BLOCK_ROWS", 20)
-    monkeypatch.setattr(recurrence, "CHUNK", 5)
+    monkeypatch.setattr(recurrence, "SCAN_CHUNK", 5)
     rng = np.random.default_rng(1)
     x, y = rng.uniform(-1, 1, 30), rng.normal(size=30)
     for loss in ("mse", "rmse"):
@@ -155,7 +157,7 @@ def test_auto_takes_the_moment_engine_for_long_float_runs_only():
 
 
 def test_engine_option_errors():
-    with pytest.raises(asgd.OptionError, match="unknown engine"):
+    with pytest.raises(asgd.OptionError, match="engine must be one of auto, elementwise, moments"):
         asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, engine="fast")
     with pytest.raises(asgd.OptionError, match="float arithmetic"):
         asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr="0.01", batch_size=3, arithmetic="exact",
@@ -205,7 +207,8 @@ def test_rmse_near_an_exact_fit_takes_the_rows_of_the_batch(monkeypatch):
 
     monkeypatch.setattr(type(k), "loss_and_grad", counting)
     options = dict(lr=1e-9, batch_size=8, epochs=2, init={"w": 2 + 1e-7, "b": 1})
-    a, b = both(k, x, 2 * x + 1, **options)
+    a = run(k, x, 2 * x + 1, engine="moments", **options)
     assert calls.count("elementwise") == len(a)  # the moment engine: every step
+    b = run(k, x, 2 * x + 1, engine="elementwise", **options)
     y = 2 * x + 1  # the loss scale is at least the loss at θ = 0, the size the residuals cancel
     assert_agree(a, b, "float64", loss_floor=float(np.sqrt(np.mean(y**2))))
