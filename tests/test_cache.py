@@ -16,7 +16,11 @@ def test_kernels_are_compiled_once_and_moments_only_when_asked():
     assert k.moments is None
     with_moments = kernels_for(asgd.quadratic(), "mse", "float64", with_moments=True)
     assert with_moments.moments is not None and with_moments.per_sample is k.per_sample
-    assert kernels_for(asgd.quadratic(), "mse", "exact", with_moments=True).moments is None
+    assert kernels_for(asgd.quadratic(), "mse", "exact").moments is None
+    assert kernels_for(asgd.quadratic(), "mse", "exact", with_moments=True).moments.arithmetic \
+        is asgd.EXACT
+    curve = asgd.parse_model("w*exp(k*x)", "w k")
+    assert kernels_for(curve, "mse", "float64", with_moments=True).moments is None
     assert derivation_for(asgd.quadratic(), "mse") is derivation_for(asgd.quadratic(), "mse")
 
 

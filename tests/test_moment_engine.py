@@ -159,8 +159,8 @@ def test_auto_takes_the_moment_engine_for_long_float_runs_only():
 def test_engine_option_errors():
     with pytest.raises(asgd.OptionError, match="engine must be one of auto, elementwise, moments"):
         asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, engine="fast")
-    with pytest.raises(asgd.OptionError, match="float arithmetic"):
-        asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr="0.01", batch_size=3, arithmetic="exact",
+    with pytest.raises(asgd.OptionError, match="irrational"):
+        asgd.sgd(asgd.linear(), asgd.rmse, X, Y, lr="0.01", batch_size=3, arithmetic="exact",
                  engine="moments")
     with pytest.raises(asgd.OptionError, match="linear in its parameters"):
         asgd.sgd(asgd.parse_model("w*exp(k*x)", "w k"), asgd.mse, X / 9, Y, lr=0.01, batch_size=3,
@@ -212,3 +212,25 @@ def test_rmse_near_an_exact_fit_takes_the_rows_of_the_batch(monkeypatch):
     b = run(k, x, 2 * x + 1, engine="elementwise", **options)
     y = 2 * x + 1  # the loss scale is at least the loss at θ = 0, the size the residuals cancel
     assert_agree(a, b, "float64", loss_floor=float(np.sqrt(np.mean(y**2))))
+
+
+@pytest.mark.parametrize("loss", ["mse", "half-mse", "sse", "half-sse"])
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "plain")
+def test_in_exact_arithmetic_the_engines_agree_to_the_last_bit(loss, options):
+    """Exact rationals round nothing: the moment form's sums and the per-batch kernels give
+    the very same fractions, with every update option, partial batches and shuffling."""
+    k = kernels("linear", loss, "exact")
+    settings = dict(lr="0.01", batch_size=4, epochs=3, shuffle=True, seed=5, **options)
+    a = run(k, X, Y, engine="moments", **settings)
+    b = run(k, X, Y, engine="elementwise", **settings)
+    assert a.meta["engine"] == "moments" and b.meta["engine"] == "elementwise"
+    for name in ("params", "grad", "updated", "loss"):
+        assert getattr(a, name).tolist() == getattr(b, name).tolist(), name
+    assert all(v.is_Rational for v in a.updated.ravel())
+
+
+def test_exact_rmse_in_the_moment_engine_is_one_step_as_in_the_driver():
+    k = kernels("linear", "rmse", "exact")
+    a = run(k, X, Y, engine="moments", lr="0.01", batch_size=9)
+    b = run(k, X, Y, engine="elementwise", lr="0.01", batch_size=9)
+    assert a.updated.tolist() == b.updated.tolist() and a.loss.tolist() == b.loss.tolist()

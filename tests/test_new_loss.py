@@ -159,24 +159,15 @@ def test_half_losses_on_a_data_file_with_full_batches(tmp_path, capsys, loss, fa
                 assert a["updated"][p] == pytest.approx(b["updated"][p], rel=1e-6)
 
 
-@pytest.mark.parametrize("loss", ["half-mse", "half-sse"])
-def test_half_losses_both_engines_agree_to_the_last_bit_in_exact_arithmetic(loss):
-    # the moment form in exact arithmetic: the normal-equation sums give the same rationals
-    x = [Fraction(k, 4) for k in range(8)]
-    y = [1 + 2 * v for v in x]
-    d = asgd.derive(asgd.linear(), loss)
-    form = asgd.symbolic.moment_form.moment_form(d)
-    k = asgd.compile_kernels(d, "exact")
-    theta = [sp.Rational(1, 3), sp.Rational(-2, 7)]
-    loss_value, grad = k.loss_and_grad(theta, x, y)
-    values = {s: sp.Add(*(m.xreplace({sp.Symbol("x", real=True): sp.Rational(v.numerator,
-                                      v.denominator), sp.Symbol("y", real=True):
-                                      sp.Rational(t.numerator, t.denominator)}) for v, t in
-                          zip(x, y))) for s, m in zip(form.symbols, form.moments)}
-    values[form.n] = len(x)
-    params = dict(zip(d.model.params, theta))
-    assert form.loss.xreplace(values).xreplace(params) == loss_value
-    assert [g.xreplace(values).xreplace(params) for g in form.grad] == list(grad)
+@pytest.mark.parametrize("loss", ["half-mse", "half-sse", TRIPLE])
+def test_both_engines_agree_to_the_last_bit_in_exact_arithmetic(triple, loss):
+    data = dict(x=[Fraction(k, 4) for k in range(8)], y=[Fraction(1 + k, 3) for k in range(8)])
+    p = make_problem(asgd.linear(), loss, data["x"], data["y"], lr="0.05", batch_size=8,
+                     epochs=4, momentum="0.5")
+    a, b = p.run("exact", engine="moments"), p.run("exact", engine="elementwise")
+    assert (a.meta["engine"], b.meta["engine"]) == ("moments", "elementwise")
+    for name in ("params", "loss", "grad", "updated"):
+        assert getattr(a, name).tolist() == getattr(b, name).tolist()
 
 
 @pytest.mark.parametrize("loss", ["half-mse", "half-sse"])

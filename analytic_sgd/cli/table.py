@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import DivergenceError
+from ..numeric.moment_engine import ENGINES
 from .options import add_arithmetic_option, add_problem_options, problem_from_args
 
 
@@ -15,6 +16,9 @@ def add_parser(sub):
                        "the parameters after it. Default: the worked-linear example.")
     add_problem_options(p)
     add_arithmetic_option(p)
+    p.add_argument("--engine", default="auto", choices=list(ENGINES),
+                   help="elementwise (batch by batch), moments (every batch at once, for models "
+                   "linear in their parameters) or auto (default: moments for long float runs)")
     p.add_argument("--format", default="text",
                    choices=["text", "markdown", "latex", "csv", "json"])
     p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places")
@@ -30,7 +34,7 @@ def run(args) -> int:
         digits = 0 if args.digits.strip() == "0" else positive_int("--digits", args.digits)
     problem = problem_from_args(args)
     try:
-        traj = problem.run(args.arithmetic)
+        traj = problem.run(args.arithmetic, engine=args.engine)
     except DivergenceError as exc:
         if exc.trajectory is not None and args.format in ("text", "markdown"):
             sys.stdout.write(render_table(exc.trajectory, args.format, digits))

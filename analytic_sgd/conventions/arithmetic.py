@@ -177,6 +177,12 @@ class Arithmetic:
             return all(v not in NONFINITE for v in np.ravel(values))
         return bool(np.all(np.isfinite(values)))
 
+    def finite(self, values: Any) -> np.ndarray:
+        """Element by element: True where a value is a finite number."""
+        if self.exact:
+            return np.vectorize(lambda v: v not in NONFINITE, otypes=[bool])(values)
+        return np.isfinite(values)
+
     def all_rational(self, values: Iterable) -> bool:
         """True unless an exact value is irrational (always True for floats)."""
         return not self.exact or all(v.is_Rational for v in np.ravel(values))

@@ -13,6 +13,8 @@ True
 True
 >>> kernels_for(linear(), mse, "float64", with_moments=True).moments.moments[:2]
 ('x**2', 'x')
+>>> kernels_for(linear(), mse, "exact", with_moments=True).moments.arithmetic.name
+'exact'
 """
 
 from __future__ import annotations
@@ -40,11 +42,11 @@ def derivation_for(model: Model, loss: Loss | str) -> Derivation:
 def kernels_for(model: Model, loss: Loss | str, arithmetic: str | Arithmetic, *,
                 with_moments: bool = False) -> Kernels:
     """The Kernels of ``model`` and ``loss`` in ``arithmetic``, compiled once per process;
-    ``with_moments`` adds the moment form's kernels where it exists (float arithmetic, a
-    model linear in its parameters)."""
+    ``with_moments`` adds the moment form's kernels where it exists (a model linear in its
+    parameters)."""
     arithmetic = get_arithmetic(arithmetic)
     kernels = _kernels(model, get_loss(loss), arithmetic)
-    if not with_moments or arithmetic.exact or not kernels.linear_in_params:
+    if not with_moments or not kernels.linear_in_params:
         return kernels
     return _with_moments(model, get_loss(loss), arithmetic)
 

@@ -187,9 +187,9 @@ def compile_kernels(derivation, arithmetic: str | Arithmetic = "float64", *,
                     with_moments: bool | None = None) -> Kernels:
     """Kernels of ``derivation`` in ``arithmetic`` (``exact``, ``float64`` or ``float32``).
 
-    ``with_moments``: also compile the moment form (float arithmetic and a model linear in
-    its parameters only; it costs 0.05-0.3 s more). None (the default) compiles it where
-    it exists. Raises DerivationError on a bug in the derivation.
+    ``with_moments``: also compile the moment form (a model linear in its parameters only;
+    it costs 0.05-0.3 s more). None (the default) compiles it in float arithmetic where it
+    exists. Raises DerivationError on a bug in the derivation.
     """
     arithmetic = get_arithmetic(arithmetic)
     graph, loss = derivation.graph, derivation.loss
@@ -208,7 +208,7 @@ def compile_kernels(derivation, arithmetic: str | Arithmetic = "float64", *,
     per_sample = printer(args, terms, cse=True)
     linear = derivation.model.is_linear_in_params
     moments = None
-    if not arithmetic.exact and linear and with_moments is not False:
+    if linear and (with_moments or (with_moments is None and not arithmetic.exact)):
         moments = compile_moment_kernels(derivation, arithmetic)
     return Kernels(
         arithmetic,

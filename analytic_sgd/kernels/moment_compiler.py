@@ -15,13 +15,14 @@ product it is, and turns the expressions into numpy functions.
 
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from ..conventions.arithmetic import get_arithmetic
 from ..errors import DerivationError
 from ..symbolic.moment_form import moment_form
 from .moment_kernels import MomentKernels
-from .printers import numpy_function
+from .printers import exact_function, numpy_function
 
 __all__ = ["compile_moment_kernels"]
 
@@ -45,12 +46,22 @@ def _pairs(form, features, y) -> list[tuple[int, int]]:
     return [cost[s][1] for s in form.symbols]
 
 
+def _exact_elementwise(function, nout: int = 1):
+    """``function`` of sympy numbers applied element by element over object arrays."""
+    count = function.__code__.co_argcount
+    if nout == 1:
+        return np.frompyfunc(function, count, 1)
+    return np.frompyfunc(lambda *args: tuple(function(*args)), count, nout)
+
+
 def compile_moment_kernels(derivation, arithmetic) -> MomentKernels | None:
-    """MomentKernels of ``derivation`` in ``arithmetic`` (float64 or float32), or None when
-    the model is not linear in its parameters. Raises DerivationError on a bug."""
+    """MomentKernels of ``derivation`` in ``arithmetic``, or None when the model is not
+    linear in its parameters (or the loss's term is not the squared residual). In exact
+    arithmetic the functions take sympy numbers element by element. Raises
+    DerivationError on a bug."""
     arithmetic = get_arithmetic(arithmetic)
     form = moment_form(derivation)
-    if form is None or arithmetic.exact:
+    if form is None:
         return None
     loss, params = derivation.loss, derivation.model.params
     reduced = form.reduced
@@ -70,6 +81,12 @@ def compile_moment_kernels(derivation, arithmetic) -> MomentKernels | None:
     used = set().union(*(e.free_symbols for e in a + c))
     features = tuple(form.features)
     squares = sp.Symbol("squares")
+    if arithmetic.exact:
+        def printer(args, exprs, nout=1):
+            return _exact_elementwise(exact_function(args, exprs), nout)
+    else:
+        def printer(args, exprs, nout=1):
+            return numpy_function(args, exprs)
     return MomentKernels(
         arithmetic,
         tuple(p.name for p in params),
@@ -77,10 +94,11 @@ def compile_moment_kernels(derivation, arithmetic) -> MomentKernels | None:
         tuple(str(m) for m in form.moments),
         tuple(_pairs(form, features, derivation.graph.target)),
         tuple(k for k, s in enumerate(form.symbols) if s in used),
-        numpy_function(derivation.graph.inputs, list(features)),
-        numpy_function(args, a + c),
-        numpy_function(args, reduced.xreplace(zero)),
-        numpy_function([f], loss.apply_outer(f)),
-        numpy_function([f], sp.diff(loss.apply_outer(f), f)),
-        numpy_function([squares, form.n], loss.factor(form.n) * squares),
+        (exact_function if arithmetic.exact else numpy_function)(derivation.graph.inputs,
+                                                                  list(features)),
+        printer(args, a + c, len(a + c)),
+        printer(args, reduced.xreplace(zero)),
+        printer([f], loss.apply_outer(f)),
+        printer([f], sp.diff(loss.apply_outer(f), f)),
+        printer([squares, form.n], loss.factor(form.n) * squares),
     )

@@ -27,7 +27,7 @@ import numpy as np
 from ..conventions.batch_plan import BatchPlan
 from ..conventions.settings import Settings
 from ..errors import DataError, OptionError
-from .moment_engine import choose_engine, divergence, run_moments
+from .moment_engine import choose_engine, divergence, irrational, run_moments
 from .trajectory import Trajectory
 from .update_rule import SGDRule
 
@@ -120,8 +120,5 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
             theta = updated
             row += 1
             if row < len(traj) and not arithmetic.all_rational(theta):
-                raise OptionError(
-                    f"exact arithmetic: after step {row} the parameters are irrational and "
-                    f"their exact form grows quickly with every step; run this loss exactly "
-                    f"for one step (one epoch of one full batch), or use float64")
+                raise irrational(row)
     return traj

@@ -48,7 +48,8 @@ from .batch_sums import LargeBatches, SmallBatches
 from .recurrence import AffineSGD
 from .update_rule import SGDRule
 
-__all__ = ["ENGINES", "choose_engine", "run_moments", "divergence", "learning_rates"]
+__all__ = ["ENGINES", "choose_engine", "run_moments", "divergence", "learning_rates",
+           "irrational"]
 
 ENGINES = ("auto", "elementwise", "moments")
 AUTO_MIN_STEPS = 1000
@@ -70,14 +71,13 @@ def choose_engine(kernels, engine: str, steps: int, batch_size: int) -> str:
     """
     if engine not in ENGINES:
         raise OptionError.for_field("engine", engine, f"one of {', '.join(ENGINES)}")
-    if engine == "elementwise" or (engine == "auto" and steps < AUTO_MIN_STEPS
-                                   and batch_size < AUTO_MIN_ROWS):
+    small = steps < AUTO_MIN_STEPS and batch_size < AUTO_MIN_ROWS
+    if engine == "elementwise" or (engine == "auto" and (small or kernels.arithmetic.exact)):
         return "elementwise"
-    usable = not kernels.arithmetic.exact and kernels.linear_in_params
-    if engine == "moments" and not usable:
-        raise OptionError("engine='moments' needs float arithmetic (float64 or float32) and a "
-                          "model linear in its parameters; use engine='elementwise'")
-    return "moments" if usable else "elementwise"
+    if engine == "moments" and not kernels.linear_in_params:
+        raise OptionError("engine='moments' needs a model linear in its parameters; use "
+                          "engine='elementwise'")
+    return "moments" if kernels.linear_in_params else "elementwise"
 
 
 def learning_rates(rule: SGDRule, first: int, steps: int, per_epoch: int):
@@ -87,6 +87,13 @@ def learning_rates(rule: SGDRule, first: int, steps: int, per_epoch: int):
         return rule.lr()
     return np.array([rule.lr(t, t // per_epoch) for t in range(first, first + steps)],
                     dtype=rule.dtype)
+
+
+def irrational(row: int) -> OptionError:
+    """The error of an exact run whose parameters became irrational after step ``row``."""
+    return OptionError(f"exact arithmetic: after step {row} the parameters are irrational and "
+                       f"their exact form grows quickly with every step; run this loss exactly "
+                       f"for one step (one epoch of one full batch), or use float64")
 
 
 def divergence(traj, row: int, lr, all_finite) -> DivergenceError | None:
@@ -135,14 +142,16 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, theta, traj):
     or parameters are not finite, with the steps up to it (as the elementwise driver).
     """
     mk = kernels.moments
+    if mk.arithmetic.exact and not mk.affine_loss and len(traj) > 1:
+        raise irrational(1)  # the outer function's derivative makes the parameters irrational
     n, batch_size = len(y), plan.batch_size
     perms = plan.epoch_orders(n)
     stop = plan.stop(n)
     full, rest = divmod(stop, batch_size)
     sizes = np.full(full + bool(rest), batch_size)
     sizes[full:] = rest
-    source = (SmallBatches if batch_size <= SMALL_BATCH else LargeBatches)(mk, x, y, stop,
-                                                                            batch_size)
+    small = batch_size <= SMALL_BATCH or mk.arithmetic.exact  # exact sums need no chunks
+    source = (SmallBatches if small else LargeBatches)(mk, x, y, stop, batch_size)
     state = AffineSGD(rule.settings, mk.arithmetic, theta)
     per_block, row = max(1, BLOCK_ROWS // stop), 0
     lr_text = rule.settings.lr.text
@@ -168,7 +177,8 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, theta, traj):
         traj.batch[rows] = np.tile(np.arange(1, len(sizes) + 1), count)
         traj.n[rows], traj.loss[rows] = counts, losses
         traj.params[rows], traj.updated[rows], traj.grad[rows] = thetas[:-1], thetas[1:], grads
-        bad = ~(np.isfinite(losses) & np.isfinite(grads).all(1) & np.isfinite(thetas[1:]).all(1))
+        finite = kernels.arithmetic.finite
+        bad = ~(finite(losses) & finite(grads).all(1) & finite(thetas[1:]).all(1))
         if bad.any():
             raise divergence(traj, row + int(np.argmax(bad)), lr_text, kernels.arithmetic.all_finite)
         row += steps

@@ -137,11 +137,17 @@ class AffineSGD:
         self.settings, self.arithmetic = settings, get_arithmetic(arithmetic)
         self.dtype = self.arithmetic.dtype
         self.theta, self.buf = np.asarray(theta, self.dtype), None
-        t = self.dtype.type
-        s = settings
-        self.mu, self.wd = t(float(s.momentum)), t(float(s.weight_decay))
-        self.d = t(1 - float(s.dampening))
-        self.sign = t(-1 if s.maximize else 1)
+        a, s = self.arithmetic, settings
+        # exact arithmetic rounds nothing: the steps one after another give the same values
+        self._scan = _sequential if a.exact else affine_scan
+        if a.exact:  # rationals: the settings as written
+            self.mu, self.wd = a.setting(s.momentum), a.setting(s.weight_decay)
+            self.d, self.sign = 1 - a.setting(s.dampening), -1 if s.maximize else 1
+        else:
+            t = self.dtype.type
+            self.mu, self.wd = t(float(s.momentum)), t(float(s.weight_decay))
+            self.d = t(1 - float(s.dampening))
+            self.sign = t(-1 if s.maximize else 1)
 
     def advance(self, a: np.ndarray, c: np.ndarray, lr) -> np.ndarray:
         """Steps with gradients ``a[:, :, k] @ θ - c[:, k]``; ``a`` (P, P, B), ``c`` (P, B),
@@ -157,7 +163,7 @@ class AffineSGD:
         lr = np.asarray(lr, self.dtype)
         with np.errstate(all="ignore"):
             if self.mu == 0:
-                states = affine_scan(eye - lr * g, lr * h, self.theta)
+                states = self._scan(eye - lr * g, lr * h, self.theta)
             else:
                 if self.buf is None and steps:
                     grad = g[:, :, 0] @ self.theta - h[:, 0]
@@ -185,7 +191,7 @@ class AffineSGD:
         m[p:, :p] = d * g
         m[p:, p:] = mu * eye
         v = np.concatenate([a * h, -d * h])
-        return affine_scan(m, v, np.concatenate([self.theta, self.buf]))
+        return self._scan(m, v, np.concatenate([self.theta, self.buf]))
 
     def advance_with(self, grad, steps: int, lr) -> tuple[np.ndarray, np.ndarray]:
         """``steps`` steps whose gradient is ``grad(k, θ)``; returns (parameters, gradients).
@@ -203,7 +209,8 @@ class AffineSGD:
             for k in range(steps):
                 grads[k] = g = grad(k, theta)
                 out[k + 1] = theta = rule.step(theta, g, lr=lrs[k])
-                if not (np.isfinite(g).all() and np.isfinite(theta).all()):
+                finite = self.arithmetic.finite
+                if not (finite(g).all() and finite(theta).all()):
                     break
         self.theta, self.buf = theta, rule.buf
         return out, grads
