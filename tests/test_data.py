@@ -8,8 +8,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from analytic_sgd.conventions.arithmetic import decimal_reason as check_number_text
+from analytic_sgd.conventions.arithmetic import read_decimal
 from analytic_sgd.errors import DataError, OptionError
-from analytic_sgd.problems.data import Dataset, check_number_text, exact_values, read_csv
+from analytic_sgd.problems.data import Dataset, read_csv
+
+
+def exact_values(texts):
+    return [read_decimal(t) for t in texts]
 
 
 def write(tmp_path, text: str | bytes, name: str = "data.csv"):

@@ -14,30 +14,28 @@ the nearest double. A bad file raises DataError naming the file, the line (the h
 line 1) and the reason.
 
 Example:
-    >>> exact_values(["0.1", "-3", "2.5e-1"])
-    [Fraction(1, 10), Fraction(-3, 1), Fraction(1, 4)]
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = path.write_text("x,y\\n0.1,1\\n0.2,2.5\\n")
+    >>> ds = read_csv(path, ["x"])
+    >>> ds.x.tolist(), ds.y_text
+    ([0.1, 0.2], ('1', '2.5'))
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import os
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
+from ..conventions.arithmetic import decimal_reason
 from ..errors import DataError, OptionError
 
-__all__ = ["Dataset", "read_csv", "exact_values", "check_number_text"]
-
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
-_NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_MAX_CHARS, _MAX_EXPONENT = 400, 9999  # bounds that keep Fraction() fast on hostile input
+__all__ = ["Dataset", "read_csv"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,50 +62,6 @@ class Dataset:
     def n(self) -> int:
         """The number of rows."""
         return len(self.y)
-
-
-def check_number_text(text: str) -> str | None:
-    """Return None if ``text`` is a finite decimal number, else the reason it is not.
-
-    Accepted: digits with an optional sign, decimal point and exponent (``-1.5``, ``.5``,
-    ``2.``, ``3E+2``). Refused: NaN and infinity in any spelling, values that overflow a
-    float (``1e999``), hexadecimal, underscores, and everything else float() would take.
-
-    Example:
-        >>> check_number_text("1e-3") is None, check_number_text("-Infinity")
-        (True, "'-Infinity' is not finite (NaN or infinity); every value must be a finite number")
-    """
-    match = _NUMBER.fullmatch(text)
-    if match is None:
-        if _NONFINITE.fullmatch(text):
-            return f"{text!r} is not finite (NaN or infinity); every value must be a finite number"
-        if not text:
-            return "every cell needs a number"
-        return f"{text!r} is not a number; write decimals such as 12, -0.5 or 3e-4"
-    if len(text) > _MAX_CHARS or (match[1] and abs(int(match[1])) > _MAX_EXPONENT):
-        return f"{text[:20]!r}... is too long or its exponent too large; write it shorter"
-    if not math.isfinite(float(text)):
-        return f"{text!r} overflows to infinity as a float; every value must be finite"
-    return None
-
-
-def exact_values(texts: Iterable[str]) -> list[Fraction]:
-    """Return the exact value of each decimal text (``"0.1"`` -> 1/10), as ``Fraction``.
-
-    Raises DataError for any text ``check_number_text`` refuses.
-
-    Example:
-        >>> exact_values(("1", "1.25", "-2e2"))
-        [Fraction(1, 1), Fraction(5, 4), Fraction(-200, 1)]
-    """
-    out = []
-    for text in texts:
-        text = text.strip() if isinstance(text, str) else text
-        reason = check_number_text(text) if isinstance(text, str) else "it is not text"
-        if reason:
-            raise DataError(f"cannot read {text!r} exactly: {reason}")
-        out.append(Fraction(text))
-    return out
 
 
 def _read_text(source: str, path: str | os.PathLike) -> str:
@@ -173,7 +127,7 @@ def read_csv(path: str | os.PathLike, inputs: Sequence[str]) -> Dataset:
         raise DataError(f"{source}: line 1: the file is empty; it needs a header line such as "
                         f"{example!r} and at least one data row")
     names = [name.strip() for name in header]
-    if all(check_number_text(name) is None for name in names):
+    if all(decimal_reason(name) is None for name in names):
         raise DataError(f"{source}: line {header_line}: no header (the first line holds "
                         f"numbers); add a first line naming the columns, such as {example!r}")
     for i, name in enumerate(names):
@@ -196,7 +150,7 @@ def read_csv(path: str | os.PathLike, inputs: Sequence[str]) -> Dataset:
                             f"header column), found {len(row)}; fix the separators")
         cells = tuple(row[i].strip() for i in where)
         for name, cell in zip(wanted, cells, strict=True):
-            reason = check_number_text(cell)
+            reason = decimal_reason(cell)
             if reason:
                 place = f"empty cell in column {name!r}" if not cell else f"column {name!r}"
                 raise DataError(f"{source}: line {line}: {place}: {reason}")
