@@ -57,12 +57,22 @@ class OptionError(AnalyticSGDError, ValueError):
     accepted: str = ""
     hint: str = ""
 
+    problem: str = ""
+
     @classmethod
     def for_field(cls, field: str, value: Any, accepted: str, hint: str = "") -> OptionError:
         """``<field> must be <accepted>, got <value>[; <hint>]``, with the parts kept."""
         tail = f"; {hint}" if hint else ""
         err = cls(f"{field} must be {accepted}, got {_show(value)}{tail}")
         err.field, err.value, err.accepted, err.hint = field, value, accepted, hint
+        return err
+
+    @classmethod
+    def about(cls, field: str, value: Any, problem: str) -> OptionError:
+        """``<field> <value>: <problem>``, for what is wrong inside a value (a name in an
+        expression, the learning rate at one step), with the parts kept."""
+        err = cls(f"{field} {_shown(value)}: {problem}")
+        err.field, err.value, err.problem = field, value, problem
         return err
 
     def naming(self, name: str, text: Any = None) -> str:
@@ -72,12 +82,20 @@ class OptionError(AnalyticSGDError, ValueError):
             return str(self)
         shown = repr(text) if isinstance(text, str) else _show(self.value if text is None
                                                                  else text)
+        if self.problem:
+            shown = _shown(text if isinstance(text, str) else self.value)
+            return f"{name} {shown}: {self.problem}"
         tail = f"; {self.hint}" if self.hint else ""
         return f"{name} {shown} must be {self.accepted}{tail}"
 
 
 class OptionTypeError(OptionError, TypeError):
     """A setting of the wrong type (a string where a number belongs, a bool for a count)."""
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows it: "is missing" for None."""
+    return "is missing" if value is None else _show(value)
 
 
 def _show(value: Any) -> str:

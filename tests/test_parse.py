@@ -1,4 +1,4 @@
-"""Tests of analytic_sgd.symbolic.parse: good models parse to the expected sympy trees, and hostile
+"""Tests of analytic_sgd.conventions.parse: good models parse to the expected sympy trees, and hostile
 text is refused with a ModelError that says where, quickly, without running anything."""
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import sympy.parsing.sympy_parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytic_sgd.errors import ModelError
-from analytic_sgd.symbolic.parse import (
+from analytic_sgd.conventions.parse import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_EXPONENT,
@@ -26,6 +25,7 @@ from analytic_sgd.symbolic.parse import (
     parse_expression,
     validate_names,
 )
+from analytic_sgd.errors import ModelError
 
 R = sympy.Rational
 x, w, k, a, b, c, x1, x2, a1, a2 = (

@@ -19,7 +19,7 @@ from .options import UsageError, flag_message
 __all__ = ["main", "build_parser", "run"]
 
 PROG = "analytic-sgd"
-COMMANDS = ("derive", "table", "examples", "crosscheck", "golden", "plot", "pages")
+COMMANDS = ("derive", "table", "stability", "examples", "crosscheck", "golden", "plot", "pages")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,7 +11,7 @@ import sys
 
 from ..conventions.arithmetic import decimal_reason
 from ..errors import OptionError
-from .options import add_problem_options, problem_from_args
+from .options import add_problem_options, problem_from_args, warn
 
 AGAINST = ("torch", "jax", "autograd", "finite-difference", "all")
 
@@ -66,6 +66,7 @@ def run(args) -> int:
 
     atol, rtol = _tolerance("--atol", args.atol), _tolerance("--rtol", args.rtol)
     problem = problem_from_args(args)
+    warn(problem)
     against = list(BACKENDS) if args.against == "all" else [args.against]
     reports = crosscheck(problem, against, dtype=args.dtype, mode=args.mode, atol=atol,
                          rtol=rtol, fd_method=args.fd_method, reference=args.reference)

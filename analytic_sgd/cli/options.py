@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import argparse
 
-from ..conventions.arithmetic import ARITHMETICS, read_decimal
+from ..conventions.arithmetic import ARITHMETICS, decimal_reason, read_decimal
 from ..conventions.loss import LOSSES
+from ..conventions.sampling import RNGS, SAMPLERS
+from ..conventions.schedule import torch_schedule
 from ..errors import DataError, OptionError
 from ..problems.data import read_csv
-from ..problems.examples import EXAMPLES
+from ..problems.examples import EXAMPLES, get_example
 from ..problems.problem import example_problem
 
 __all__ = ["UsageError", "FLAGS", "flag_message", "add_model_options", "add_problem_options",
-           "add_arithmetic_option", "problem_from_args", "whole_number", "positive_int"]
+           "add_arithmetic_option", "problem_from_args", "whole_number", "positive_int",
+           "name_values", "warn_if_unstable", "warn"]
 
 # the field a value object names in its errors -> the flag that sets it
 FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
@@ -26,7 +29,8 @@ FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
          "batch_size": "--batch-size", "epochs": "--epochs", "seed": "--seed",
          "shuffle": "--shuffle", "drop_last": "--drop-last", "loss": "--loss",
          "arithmetic": "--arithmetic", "engine": "--engine", "dtype": "--dtype", "kind": "--kind",
-         "mode": "--mode", "reference": "--reference", "digits": "--digits"}
+         "mode": "--mode", "reference": "--reference", "digits": "--digits",
+         "lr schedule": "--schedule", "sample": "--sample", "rng": "--rng"}
 # the attribute of the parsed arguments that holds each field's text
 _ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
 
@@ -81,11 +85,22 @@ def add_problem_options(p: argparse.ArgumentParser) -> None:
     where.add_argument("--data", metavar="FILE.csv",
                        help="CSV with a header naming the inputs (x or x1, x2, ...) and y")
     add_model_options(p)
-    p.add_argument("--lr", help="learning rate, a decimal read exactly")
+    p.add_argument("--lr", help="learning rate: a decimal read exactly, or an expression in t "
+                   "(the step, from 0) and epoch (from 0) such as '5/(t+50)' or "
+                   "'0.05*0.8**floor(epoch/2)'")
+    p.add_argument("--schedule", metavar="SPEC", help="a PyTorch scheduler on --lr, stepped "
+                   "after each epoch: step:STEP_SIZE:GAMMA (StepLR), multistep:M1,M2,...:GAMMA "
+                   "(MultiStepLR) or exponential:GAMMA (ExponentialLR)")
     p.add_argument("--batch-size", help="samples per batch (the last partial batch is kept)")
     p.add_argument("--epochs", help="passes over the data")
     p.add_argument("--shuffle", action="store_true", help="shuffle each epoch (needs --seed)")
-    p.add_argument("--seed", help="seed of the shuffle (numpy default_rng)")
+    p.add_argument("--sample", choices=list(SAMPLERS), help="without-replacement (default: "
+                   "each row once per epoch) or with-replacement (each batch drawn at random, "
+                   "ceil(n / batch size) batches per epoch; needs --seed)")
+    p.add_argument("--rng", choices=list(RNGS), help="the random generator of --shuffle and "
+                   "--sample: numpy (default_rng(seed), the default) or numpy-legacy "
+                   "(RandomState(seed), as np.random.seed)")
+    p.add_argument("--seed", help="seed of the random generator")
     p.add_argument("--drop-last", action="store_true", help="drop the last partial batch")
     p.add_argument("--init", metavar="NAME=VALUE,...", help="start values (default zeros, or "
                    "the example's own start)")
@@ -96,22 +111,62 @@ def add_problem_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--maximize", action="store_true", help="ascend instead of descend")
 
 
-def _init(text: str) -> dict:
+def name_values(option: str, text: str, model=None) -> dict:
+    """``NAME=VALUE,...`` of ``option`` (``--init``, ``--at``): decimals kept as text, each
+    name once, and (given ``model``) each a parameter of it."""
     values: dict = {}
     for item in text.split(","):
         name, eq, value = item.partition("=")
         name = name.strip()
         if not eq or not name:
-            raise OptionError(f"--init {text!r}: write NAME=VALUE pairs separated by commas, "
-                              f"e.g. --init w=0.5,b=-1")
+            raise OptionError(f"{option} {text!r}: write NAME=VALUE pairs separated by commas, "
+                              f"e.g. {option} w=0.5,b=-1")
         if name in values:
-            raise OptionError(f"--init gives {name} twice; give each parameter once")
+            raise OptionError(f"{option} gives {name} twice; give each parameter once")
         try:
             read_decimal(value)
         except DataError as exc:
-            raise OptionError(f"--init {name}: {exc}") from None
+            raise OptionError(f"{option} {name}: {exc}") from None
         values[name] = value.strip()
+    unknown = [k for k in values if model is not None and k not in model.param_names]
+    if unknown:
+        raise OptionError(f"{option} names {', '.join(unknown)}, which is not a parameter of "
+                          f"{model.text} ({', '.join(model.param_names)})")
     return values
+
+
+def warn(problem) -> None:
+    """Print the stability warning of ``problem``, if any, as one line on stderr."""
+    import sys
+
+    message = warn_if_unstable(problem)
+    if message:
+        print(f"analytic-sgd: warning: {message}", file=sys.stderr)
+
+
+def warn_if_unstable(problem) -> str | None:
+    """The one-line warning before a run whose learning rate is above the stability bound
+    (``analytic_sgd.render.stability.lr_warning``), or None; an analysis that cannot be
+    made warns of nothing (the run reports its own errors)."""
+    from ..errors import AnalyticSGDError
+    from ..render.stability import lr_warning
+
+    try:
+        return lr_warning(problem.stability(quick=True))
+    except (AnalyticSGDError, ArithmeticError, ValueError):
+        return None
+
+
+def _lr(args):
+    """The learning rate of the options: --lr as typed (a number or an expression), or with
+    --schedule the PyTorch scheduler on --lr (default: the example's lr)."""
+    if args.schedule is None:
+        return args.lr
+    base = args.lr if args.lr is not None else get_example(args.example or "worked-linear").lr
+    if decimal_reason(base.strip()) is not None:
+        raise OptionError(f"--schedule {args.schedule!r} scales a number; --lr {base!r} is an "
+                          "expression: give --lr a number, or write the schedule into --lr")
+    return torch_schedule(args.schedule, base.strip())
 
 
 def problem_from_args(args):
@@ -120,7 +175,7 @@ def problem_from_args(args):
     Numbers stay the text typed; the Settings and the BatchPlan check them (their errors
     name the field, which ``flag_message`` turns into the flag)."""
     overrides = {
-        "lr": args.lr, "momentum": args.momentum, "dampening": args.dampening,
+        "lr": _lr(args), "momentum": args.momentum, "dampening": args.dampening,
         "weight_decay": args.weight_decay,
         "batch_size": None if args.batch_size is None else whole_number("--batch-size",
                                                                         args.batch_size),
@@ -128,18 +183,12 @@ def problem_from_args(args):
         "seed": None if args.seed is None else whole_number("--seed", args.seed),
         "nesterov": args.nesterov or None, "maximize": args.maximize or None,
         "shuffle": args.shuffle or None, "drop_last": args.drop_last or None,
+        "sample": args.sample, "rng": args.rng,
     }
-    if args.shuffle and args.seed is None:
-        raise OptionError("--shuffle needs --seed S, so that the run can be repeated")
     problem = example_problem(args.example or "worked-linear", model=args.model,
                               params=args.params, loss=args.loss, **overrides)
     if args.init:
-        init = _init(args.init)
-        unknown = [k for k in init if k not in problem.model.param_names]
-        if unknown:
-            raise OptionError(f"--init names {', '.join(unknown)}, which is not a parameter of "
-                              f"{problem.model.text} ({', '.join(problem.model.param_names)})")
-        problem = problem.replace(init=init)
+        problem = problem.replace(init=name_values("--init", args.init, problem.model))
     if args.data:
         ds = read_csv(args.data, problem.model.input_names)
         x_exact = [[read_decimal(cell) for cell in row] for row in ds.x_text]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import OptionError
-from .options import add_arithmetic_option, add_problem_options, problem_from_args
+from .options import add_arithmetic_option, add_problem_options, problem_from_args, warn
 
 
 def add_parser(sub):
@@ -43,6 +43,7 @@ def run(args) -> int:
             raise OptionError(f"--steps is for --kind fit, not --kind {args.kind}")
         steps = _steps(args.steps)
     problem = problem_from_args(args)
+    warn(problem)
     draw(args.kind, problem, args.out, arithmetic=args.arithmetic, steps=steps)
     print(f"wrote {args.out}")
     return 0

@@ -6,7 +6,7 @@ import sys
 
 from ..errors import DivergenceError
 from ..numeric.moment_engine import ENGINES
-from .options import add_arithmetic_option, add_problem_options, problem_from_args
+from .options import add_arithmetic_option, add_problem_options, problem_from_args, warn
 
 
 def add_parser(sub):
@@ -33,6 +33,7 @@ def run(args) -> int:
     if args.digits is not None:
         digits = 0 if args.digits.strip() == "0" else positive_int("--digits", args.digits)
     problem = problem_from_args(args)
+    warn(problem)
     try:
         traj = problem.run(args.arithmetic, engine=args.engine)
     except DivergenceError as exc:

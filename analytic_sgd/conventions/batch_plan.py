@@ -1,12 +1,14 @@
 """The batch plan: which rows each step sees, cut as ``torch.utils.data.DataLoader`` cuts them.
 
-A ``BatchPlan`` is one value: batch size, epochs, shuffle with its seed, drop_last and
-explicit orders, checked when it is made. Each epoch visits the rows in an order, cut
-into consecutive batches of ``batch_size`` rows; the last, partial batch is kept unless
-``drop_last``. The order is ``0..n-1`` by default, a seeded shuffle with ``shuffle=True``
-(one ``numpy.random.default_rng(seed)`` per run, epoch e taking its e-th
-``permutation(n)``), or given explicitly with ``orders`` (to replay the order a framework
-drew with its own random generator).
+A ``BatchPlan`` is one value: batch size, epochs, shuffle, the sampler, the random
+generator and its seed, drop_last and explicit orders, checked when it is made. Each epoch
+visits ``stop`` rows (all, or a multiple of the batch size with ``drop_last``) in an
+order, cut into consecutive batches of ``batch_size`` rows, the last one shorter unless
+``drop_last``. The order is ``0..n-1`` by default; a seeded shuffle with ``shuffle=True``
+(one generator per run, epoch e taking its e-th ``permutation(n)``); rows drawn with
+replacement with ``sample="with-replacement"`` (``analytic_sgd.conventions.sampling``); or
+given explicitly with ``orders`` (to replay the rows a framework drew with its own
+generator; with replacement an order may repeat rows).
 
 >>> plan = BatchPlan(2)
 >>> [[b.tolist() for b in epoch] for epoch in plan.batches(5)], plan.steps(5)
@@ -23,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError, OptionError, OptionTypeError
+from .sampling import RNG, Sampler, get_rng, get_sampler
 
 __all__ = ["BatchPlan", "batch_orders", "check_positive_int"]
 
@@ -52,19 +55,25 @@ def check_positive_int(name: str, value: object) -> int:
     return int(value)  # type: ignore[call-overload]
 
 
-def _check_order(order: object, n: int, which: str) -> np.ndarray:
-    """``order`` as an index array if it is a permutation of ``range(n)``, else OptionError."""
+def _check_order(order: object, n: int, which: str, draws: int | None = None) -> np.ndarray:
+    """``order`` as an index array if it is a permutation of ``range(n)`` (or, with
+    ``draws``, that many rows of ``range(n)`` drawn with replacement), else OptionError."""
     _check_order_shape(order, which)
     try:
         arr = np.asarray(order, dtype=np.intp)
     except OverflowError:
         raise OptionError(f"{which} has an index outside the rows 0..{n - 1}") from None
-    if arr.size != n:
+    if draws is not None and arr.size != draws:
+        raise OptionError(f"{which} has {arr.size} indices, but an epoch draws {draws} rows "
+                          f"(with replacement, from 0..{n - 1})")
+    if draws is None and arr.size != n:
         raise OptionError(f"{which} has {arr.size} indices, but there are {n} rows: give a "
                           f"permutation of 0..{n - 1}")
     outside = arr[(arr < 0) | (arr >= n)]
     if outside.size:
         raise OptionError(f"{which} has index {outside[0]}, outside the rows 0..{n - 1}")
+    if draws is not None:
+        return arr
     counts = np.bincount(arr, minlength=n)
     if (counts != 1).any():
         twice = int(np.argmax(counts > 1))
@@ -99,8 +108,9 @@ def _check_orders(orders: object, epochs: int) -> None:
 class BatchPlan:
     """Batches of ``batch_size`` rows for ``epochs`` passes; see the module docstring.
 
-    ``shuffle`` needs a whole-number ``seed`` (the point is a run anyone can repeat);
-    ``orders`` (one permutation of the rows per epoch, or one for all) excludes shuffle.
+    ``shuffle`` and ``sample="with-replacement"`` need a whole-number ``seed`` (the point is
+    a run anyone can repeat) for the generator ``rng`` (``numpy`` or ``numpy-legacy``);
+    ``orders`` (the rows of each epoch, or one order for all) excludes shuffle.
     """
 
     batch_size: int
@@ -109,6 +119,8 @@ class BatchPlan:
     seed: int | None = None
     drop_last: bool = False
     orders: Any = None
+    sample: Sampler | str = "without-replacement"
+    rng: RNG | str = "numpy"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "batch_size", check_positive_int("batch_size", self.batch_size))
@@ -121,13 +133,31 @@ class BatchPlan:
                 raise OptionTypeError.for_field("seed", self.seed, "a whole number >= 0")
             if self.seed < 0:
                 raise OptionError.for_field("seed", self.seed, "a whole number >= 0")
+        object.__setattr__(self, "sample", get_sampler(self.sample))
+        object.__setattr__(self, "rng", get_rng(self.rng))
+        if self.shuffle and self.sample.replacement:
+            raise OptionError("with-replacement sampling draws every batch at random already: "
+                              "give either shuffle or sample='with-replacement', not both")
         if self.orders is not None:
             if self.shuffle:
                 raise OptionError("give either shuffle (with a seed) or explicit orders, not both")
             _check_orders(self.orders, self.epochs)
-        elif self.shuffle and self.seed is None:
-            raise OptionError("shuffle needs a seed so that the run can be repeated: give "
-                              "seed=S")
+        elif self.random and self.seed is None:
+            what = "shuffle" if self.shuffle else "with-replacement sampling"
+            raise OptionError.about("seed", None, f"{what} needs a seed so that the run can be "
+                                    "repeated")
+
+    @property
+    def random(self) -> bool:
+        """True when the rows are drawn from the random generator (not replayed orders)."""
+        return self.orders is None and (self.shuffle or self.sample.replacement)
+
+    def generator(self) -> Any:
+        """A new random generator of this plan (``rng`` made from ``seed``)."""
+        if self.seed is None:
+            raise OptionError.about("seed", None, "the run draws from a random generator (a "
+                                    "random start) and needs a seed")
+        return self.rng.generator(self.seed)
 
     def replace(self, **changes) -> BatchPlan:
         return dataclasses.replace(self, **changes)
@@ -140,18 +170,25 @@ class BatchPlan:
         """The number of batches of the run over ``n`` rows."""
         return self.epochs * -(-self.stop(n) // self.batch_size)
 
-    def epoch_orders(self, n: int) -> list[np.ndarray | None]:
-        """Each epoch's order of the rows (None: in order, no index array at all)."""
+    def epoch_orders(self, n: int, generator: Any = None) -> list[np.ndarray | None]:
+        """Each epoch's rows (None: in order, no index array at all); random rows are drawn
+        from ``generator`` (default: a new one of this plan)."""
         self._check_rows(n)
-        if self.orders is None and not self.shuffle:
+        if self.orders is None and not self.random:
             return [None] * self.epochs
-        return [order for order in self._orders(n)]
+        return [order for order in self._orders(n, generator)]
 
-    def batches(self, n: int) -> list[list[np.ndarray]]:
-        """``result[e][b]``: the row indices (``np.intp``) of batch b of epoch e."""
+    def batches(self, n: int, generator: Any = None) -> list[list[np.ndarray]]:
+        """``result[e][b]``: the row indices (``np.intp``) of batch b of epoch e; random rows
+        are drawn from ``generator`` (default: a new one of this plan)."""
         self._check_rows(n)
+        return self.cut(self._orders(n, generator), n)
+
+    def cut(self, orders: list[np.ndarray | None], n: int) -> list[list[np.ndarray]]:
+        """The batches of each epoch's rows (``epoch_orders``; None: in order)."""
         stop, size = self.stop(n), self.batch_size
-        return [[order[i:i + size] for i in range(0, stop, size)] for order in self._orders(n)]
+        rows = [np.arange(n, dtype=np.intp) if order is None else order for order in orders]
+        return [[order[i:i + size] for i in range(0, stop, size)] for order in rows]
 
     def _check_rows(self, n: int) -> None:
         if not _is_int(n) or n < 1:
@@ -161,15 +198,16 @@ class BatchPlan:
             raise OptionError(f"drop_last with batch_size {self.batch_size} > {n} rows leaves "
                               "no batch: lower the batch size or keep the last batch")
 
-    def _orders(self, n: int) -> list[np.ndarray]:
+    def _orders(self, n: int, generator: Any = None) -> list[np.ndarray]:
         if self.orders is not None:
-            many = len(self.orders) > 1
-            checked = [_check_order(o, n, f"the order for epoch {i + 1}" if many else "the order")
-                       for i, o in enumerate(self.orders)]
+            many, draws = len(self.orders) > 1, self.stop(n) if self.sample.replacement else None
+            checked = [_check_order(o, n, f"the order for epoch {i + 1}" if many else "the order",
+                                    draws) for i, o in enumerate(self.orders)]
             return [checked[e % len(checked)].copy() for e in range(self.epochs)]
-        if self.shuffle:
-            rng = np.random.default_rng(int(self.seed))
-            return [rng.permutation(n).astype(np.intp) for _ in range(self.epochs)]
+        if self.random:
+            generator = self.generator() if generator is None else generator
+            return [self.sample.epoch(self.rng, generator, n, self.stop(n))
+                    for _ in range(self.epochs)]
         return [np.arange(n, dtype=np.intp) for _ in range(self.epochs)]
 
 

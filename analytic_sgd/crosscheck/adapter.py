@@ -29,9 +29,10 @@ import numpy as np
 from ..conventions.arithmetic import Arithmetic, get_arithmetic
 from ..conventions.settings import NUMBERS, Settings
 from ..errors import MissingExtraError, OptionError
-from ..numeric.driver import initial_params
+from ..numeric.driver import start_and_stream
 from ..numeric.trajectory import Trajectory
 from ..numeric.update_rule import SGDRule
+from .schedules import base_lr
 
 __all__ = ["Adapter", "float_arithmetic", "require", "torch_options"]
 
@@ -57,8 +58,9 @@ def require(module: str, backend: str, extra: str) -> ModuleType:
 
 def torch_options(settings: Settings) -> dict:
     """The keyword arguments of ``torch.optim.SGD`` for ``settings``: Python floats and bools,
-    as a PyTorch user writes them (the constant learning rate's value)."""
-    return {"lr": float(settings.lr.constant), **{n: float(getattr(settings, n)) for n in NUMBERS},
+    as a PyTorch user writes them (the base learning rate of the schedule: see
+    ``crosscheck.schedules``)."""
+    return {"lr": base_lr(settings.lr), **{n: float(getattr(settings, n)) for n in NUMBERS},
             "nesterov": bool(settings.nesterov), "maximize": bool(settings.maximize)}
 
 
@@ -74,7 +76,8 @@ class Adapter:
         self.dtype = self.arithmetic.scalar
         self.kernels = problem.kernels(self.arithmetic)
         self.x, self.y = self._data()
-        self.start = initial_params(self.kernels, problem.init)
+        self.start, generator = start_and_stream(self.kernels, problem.plan, problem.init)
+        self._batches = problem.plan.batches(len(self.y), generator)  # the run's own rows
 
     def _data(self) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(self.problem.x, dtype=self.dtype)
@@ -87,7 +90,8 @@ class Adapter:
         return [x] if x.ndim == 1 else [np.ascontiguousarray(x[:, j]) for j in range(x.shape[1])]
 
     def batches(self) -> list[list[np.ndarray]]:
-        return self.problem.plan.batches(len(self.y))
+        """Each epoch's batches: the rows the run itself draws (after a random start)."""
+        return self._batches
 
     def gradient(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
         """The loss and gradient at ``theta`` on one batch (the derived kernels here)."""

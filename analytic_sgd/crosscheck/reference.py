@@ -43,11 +43,22 @@ class Reference:
         return self.trajectory.arithmetic.exact
 
 
+EXACT_BUDGET = 20_000  # rows of all steps an exact reference run takes at most
+
+
 def trajectory_reference(problem, reference: str = "exact") -> Reference:
-    """The whole run: exact, or the derived float64 run when asked or when exact is not possible."""
+    """The whole run: exact, or the derived float64 run when asked, when exact is not
+    possible, or when it would take long: the exact numbers of a run grow with every step,
+    so a run of more than EXACT_BUDGET rows in all (steps times batch size) is referred to
+    float64, and the label says so."""
     arithmetic = _arithmetic(reference)
     if not arithmetic.exact:
         return Reference(f"analytic {arithmetic} (as asked)", problem.run(arithmetic))
+    rows = problem.plan.steps(len(problem.y)) * min(problem.plan.batch_size, len(problem.y))
+    if rows > EXACT_BUDGET:
+        return Reference(f"analytic float64 (exact not computed: {rows} rows in all, more than "
+                         f"{EXACT_BUDGET}; give --reference float64 to say so)",
+                         problem.run(FLOAT64))
     try:
         return Reference(EXACT_LABEL, problem.run(arithmetic))
     except OptionError as exc:

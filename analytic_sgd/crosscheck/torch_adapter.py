@@ -19,6 +19,7 @@ import numpy as np
 from ..numeric.trajectory import Trajectory
 from .adapter import Adapter, require, torch_options
 from .expression import to_loss
+from .schedules import torch_scheduler
 
 __all__ = ["TorchAdapter"]
 
@@ -52,9 +53,12 @@ class TorchAdapter(Adapter):
         t = self.torch
         theta = t.nn.Parameter(t.tensor(self.start, dtype=self.tdtype))
         optimizer = t.optim.SGD([theta], **torch_options(self.problem.settings))
+        batches = self.batches()
+        scheduler, when = torch_scheduler(self.problem.settings.lr, optimizer, t,
+                                          len(batches[0])) or (None, None)
         rows = []
-        for epoch, batches in enumerate(self.batches(), start=1):
-            for b, index in enumerate(batches, start=1):
+        for epoch, epoch_batches in enumerate(batches, start=1):
+            for b, index in enumerate(epoch_batches, start=1):
                 columns, target = self._tensors(self.x[index], self.y[index])
                 before = theta.detach().numpy().copy()
                 optimizer.zero_grad()
@@ -64,4 +68,8 @@ class TorchAdapter(Adapter):
                 optimizer.step()
                 rows.append((epoch, b, index, before, self.dtype(loss.item()), grad,
                              theta.detach().numpy().copy()))
+                if when == "step":
+                    scheduler.step()
+            if when == "epoch":
+                scheduler.step()
         return self._collect(rows)

@@ -27,9 +27,10 @@ from ..conventions.loss import Loss, get_loss
 from ..symbolic.derive import Derivation, derive
 from ..symbolic.model import Model
 from .elementwise import Kernels, compile_kernels
+from .hessian_kernels import HessianKernels, compile_hessian_kernels
 from .moment_compiler import compile_moment_kernels
 
-__all__ = ["derivation_for", "kernels_for", "clear_caches"]
+__all__ = ["derivation_for", "kernels_for", "hessian_kernels_for", "clear_caches"]
 
 SIZE = 64  # models x losses kept per process
 
@@ -51,6 +52,17 @@ def kernels_for(model: Model, loss: Loss | str, arithmetic: str | Arithmetic, *,
     return _with_moments(model, get_loss(loss), arithmetic)
 
 
+def hessian_kernels_for(model: Model, loss: Loss | str,
+                        arithmetic: str | Arithmetic) -> HessianKernels:
+    """The HessianKernels of ``model`` and ``loss`` in ``arithmetic``, once per process."""
+    return _hessian(model, get_loss(loss), get_arithmetic(arithmetic))
+
+
+@functools.lru_cache(maxsize=SIZE)
+def _hessian(model: Model, loss: Loss, arithmetic: Arithmetic) -> HessianKernels:
+    return compile_hessian_kernels(_derivation(model, loss), arithmetic)
+
+
 @functools.lru_cache(maxsize=SIZE)
 def _derivation(model: Model, loss: Loss) -> Derivation:
     return derive(model, loss)
@@ -69,5 +81,5 @@ def _with_moments(model: Model, loss: Loss, arithmetic: Arithmetic) -> Kernels:
 
 def clear_caches() -> None:
     """Forget every cached derivation and kernel (after a change to the code that makes them)."""
-    for cache in (_derivation, _kernels, _with_moments):
+    for cache in (_derivation, _kernels, _with_moments, _hessian):
         cache.cache_clear()

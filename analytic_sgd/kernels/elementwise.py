@@ -42,7 +42,8 @@ from .moment_compiler import compile_moment_kernels
 from .moment_kernels import MOMENTS_MIN_ROWS, MomentKernels, is_dask
 from .printers import exact_function, numpy_function
 
-__all__ = ["Kernels", "compile_kernels", "KERNEL_METHODS", "MOMENTS_MIN_ROWS"]
+__all__ = ["Kernels", "compile_kernels", "KERNEL_METHODS", "MOMENTS_MIN_ROWS", "param_values",
+           "data_columns"]
 
 KERNEL_METHODS = ("auto", "elementwise", "moments")
 
@@ -138,33 +139,43 @@ class Kernels:
         return self.outer(f), grad
 
     def _params(self, params):
-        values = list(params)
-        if len(values) != len(self.params):
-            raise OptionError(
-                f"expected {len(self.params)} parameter values ({', '.join(self.params)}), "
-                f"got {len(values)}"
-            )
-        if self.arithmetic.exact:  # a float is the binary value it holds, as in the data
-            return list(self.arithmetic.array(values))
-        return [self.arithmetic.scalar(v) for v in values]
+        return param_values(self.arithmetic, self.params, params)
 
     def _columns(self, x, y):
-        k = len(self.inputs)
-        if self.arithmetic.exact:
-            rows = [list(r) if np.ndim(r) else [r] for r in x] if k > 1 else [[r] for r in x]
-            y_exact = list(self.arithmetic.array(list(y)))
-            if any(len(r) != k for r in rows) or len(rows) != len(y_exact):
-                raise DataError(f"x must have {k} column(s) and as many rows as y")
-            return [list(self.arithmetic.array([r[j] for r in rows])) for j in range(k)], y_exact
-        x, y = (_as_float(v, self.dtype) for v in (x, y))
-        if x.ndim == 1 and k == 1:
-            x = x[:, None]
-        if x.ndim != 2 or x.shape[1] != k or y.ndim != 1 or x.shape[0] != y.shape[0]:
-            raise DataError(
-                f"x must have shape (n,) or (n, {k}) for inputs {', '.join(self.inputs)} and y "
-                f"shape (n,); got x {x.shape} and y {y.shape}"
-            )
-        return [x[:, j] for j in range(k)], y
+        return data_columns(self.arithmetic, self.inputs, x, y)
+
+
+def param_values(arithmetic: Arithmetic, names: tuple[str, ...], params) -> list:
+    """``params`` as numbers of ``arithmetic``, one per name (in exact arithmetic a float is
+    the binary value it holds, as in the data); OptionError for a wrong count."""
+    values = list(params)
+    if len(values) != len(names):
+        raise OptionError(f"expected {len(names)} parameter values ({', '.join(names)}), "
+                          f"got {len(values)}")
+    if arithmetic.exact:
+        return list(arithmetic.array(values))
+    return [arithmetic.scalar(v) for v in values]
+
+
+def data_columns(arithmetic: Arithmetic, inputs: tuple[str, ...], x, y):
+    """The inputs as one column each and y, in ``arithmetic`` (numpy or dask arrays in float
+    arithmetic, lists of sympy numbers in exact arithmetic); DataError for wrong shapes."""
+    k = len(inputs)
+    if arithmetic.exact:
+        rows = [list(r) if np.ndim(r) else [r] for r in x] if k > 1 else [[r] for r in x]
+        y_exact = list(arithmetic.array(list(y)))
+        if any(len(r) != k for r in rows) or len(rows) != len(y_exact):
+            raise DataError(f"x must have {k} column(s) and as many rows as y")
+        return [list(arithmetic.array([r[j] for r in rows])) for j in range(k)], y_exact
+    x, y = (_as_float(v, arithmetic.dtype) for v in (x, y))
+    if x.ndim == 1 and k == 1:
+        x = x[:, None]
+    if x.ndim != 2 or x.shape[1] != k or y.ndim != 1 or x.shape[0] != y.shape[0]:
+        raise DataError(
+            f"x must have shape (n,) or (n, {k}) for inputs {', '.join(inputs)} and y "
+            f"shape (n,); got x {x.shape} and y {y.shape}"
+        )
+    return [x[:, j] for j in range(k)], y
 
 
 def _as_float(values, dtype):

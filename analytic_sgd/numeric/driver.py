@@ -25,13 +25,15 @@ from typing import Any
 import numpy as np
 
 from ..conventions.batch_plan import BatchPlan
+from ..conventions.sampling import RandomStart
 from ..conventions.settings import Settings
 from ..errors import DataError, OptionError
+from .learning_rate import learning_rates
 from .moment_engine import choose_engine, divergence, irrational, run_moments
 from .trajectory import Trajectory
 from .update_rule import SGDRule
 
-__all__ = ["run", "initial_params", "check_data"]
+__all__ = ["run", "initial_params", "check_data", "start_and_stream"]
 
 
 def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> np.ndarray:
@@ -56,6 +58,15 @@ def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> n
         bad = [f"{n}={v}" for n, v, s in zip(names, values, start) if not arithmetic.all_finite([s])]
         raise OptionError(f"init values must be finite in {arithmetic}: {', '.join(bad)}")
     return start
+
+
+def start_and_stream(kernels, plan: BatchPlan, init) -> tuple[np.ndarray, Any]:
+    """The start and the random generator the run draws its batches from (None when it draws
+    nothing): a ``RandomStart`` is drawn first from the plan's stream, then the batches."""
+    generator = plan.generator() if plan.random or isinstance(init, RandomStart) else None
+    if isinstance(init, RandomStart):
+        init = init.draw(plan.rng, generator, kernels.params)
+    return initial_params(kernels, init), generator
 
 
 def check_data(kernels, x, y) -> tuple[np.ndarray, np.ndarray]:
@@ -93,12 +104,9 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
     x, y = check_data(kernels, x, y)
     arithmetic = kernels.arithmetic
     rule = SGDRule(settings, arithmetic)
-    theta = initial_params(kernels, init)
-    batches = plan.batches(len(y))
-    steps = sum(len(epoch) for epoch in batches)
-    if steps == 0:
-        raise OptionError(f"drop_last with batch_size {plan.batch_size} > {len(y)} rows leaves "
-                          "no batch: lower the batch size or keep the last batch")
+    theta, generator = start_and_stream(kernels, plan, init)
+    orders = plan.epoch_orders(len(y), generator)  # drawn once, whichever engine runs
+    steps = plan.steps(len(y))
     engine = choose_engine(kernels, engine, steps, plan.batch_size)
     if engine == "moments" and kernels.moments is None:
         raise OptionError("the moment engine needs kernels compiled with the moment form: "
@@ -107,13 +115,14 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
             "epochs": plan.epochs, "engine": engine}
     traj = Trajectory.empty(steps, kernels, **meta)
     if engine == "moments":
-        return run_moments(kernels, x, y, rule, plan, theta, traj)
+        return run_moments(kernels, x, y, rule, plan, orders, theta, traj)
+    traj.lr[:] = learning_rates(settings.lr, arithmetic, 0, steps, steps // plan.epochs)
     row = 0
-    for epoch, epoch_batches in enumerate(batches):
+    for epoch, epoch_batches in enumerate(plan.cut(orders, len(y))):
         for batch, index in enumerate(epoch_batches, start=1):
             value, grad = kernels.loss_and_grad(theta, x[index], y[index], method="elementwise")
-            updated = rule.step(theta, grad, row, epoch)
-            traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated)
+            updated = rule.step(theta, grad, lr=traj.lr[row])
+            traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated, traj.lr[row])
             error = divergence(traj, row, settings.lr.text, arithmetic.all_finite)
             if error is not None:
                 raise error

@@ -45,11 +45,11 @@ import numpy as np
 from ..conventions.batch_plan import BatchPlan
 from ..errors import DivergenceError, OptionError
 from .batch_sums import LargeBatches, SmallBatches
+from .learning_rate import learning_rates
 from .recurrence import AffineSGD
 from .update_rule import SGDRule
 
-__all__ = ["ENGINES", "choose_engine", "run_moments", "divergence", "learning_rates",
-           "irrational"]
+__all__ = ["ENGINES", "choose_engine", "run_moments", "divergence", "irrational"]
 
 ENGINES = ("auto", "elementwise", "moments")
 AUTO_MIN_STEPS = 1000
@@ -78,15 +78,6 @@ def choose_engine(kernels, engine: str, steps: int, batch_size: int) -> str:
         raise OptionError("engine='moments' needs a model linear in its parameters; use "
                           "engine='elementwise'")
     return "moments" if kernels.linear_in_params else "elementwise"
-
-
-def learning_rates(rule: SGDRule, first: int, steps: int, per_epoch: int):
-    """The converted learning rate of steps ``first`` .. ``first + steps - 1``: one value when
-    the schedule is constant, else an array (steps,)."""
-    if rule.settings.lr.constant is not None:
-        return rule.lr()
-    return np.array([rule.lr(t, t // per_epoch) for t in range(first, first + steps)],
-                    dtype=rule.dtype)
 
 
 def irrational(row: int) -> OptionError:
@@ -130,13 +121,14 @@ def _unaffine_grad(kernels, mk, a, c, base, counts, source, idx):
     return grad
 
 
-def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, theta, traj):
+def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, perms, theta, traj):
     """Run SGD on the moment form and fill ``traj`` (``Trajectory.empty`` of the run's steps).
 
     Args:
         kernels: Kernels with ``moments`` (float arithmetic, a model linear in its parameters).
         x, y: the checked data arrays of the kernels' dtype; rule: the SGDRule (settings
-        converted to the arithmetic); plan: the BatchPlan; theta: the start.
+        converted to the arithmetic); plan: the BatchPlan; perms: each epoch's rows
+        (``plan.epoch_orders``; None: in order); theta: the start.
 
     Returns ``traj``. Raises DivergenceError naming the first step whose loss, gradient
     or parameters are not finite, with the steps up to it (as the elementwise driver).
@@ -145,7 +137,6 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, theta, traj):
     if mk.arithmetic.exact and not mk.affine_loss and len(traj) > 1:
         raise irrational(1)  # the outer function's derivative makes the parameters irrational
     n, batch_size = len(y), plan.batch_size
-    perms = plan.epoch_orders(n)
     stop = plan.stop(n)
     full, rest = divmod(stop, batch_size)
     sizes = np.full(full + bool(rest), batch_size)
@@ -161,7 +152,7 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, theta, traj):
         idx = None if block[0] is None else np.concatenate([p[:stop] for p in block])
         steps = count * len(sizes)
         counts = np.tile(sizes, count)
-        lr = learning_rates(rule, row, steps, len(sizes))
+        lr = learning_rates(rule.settings.lr, mk.arithmetic, row, steps, len(sizes))
         a, c, base = mk.affine(source.sums(idx, count), counts)
         if not mk.affine_loss:
             grad = _unaffine_grad(kernels, mk, a, c, base, counts, source, idx)
@@ -175,7 +166,7 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, theta, traj):
         rows = slice(row, row + steps)
         traj.epoch[rows] = np.repeat(np.arange(first + 1, first + count + 1), len(sizes))
         traj.batch[rows] = np.tile(np.arange(1, len(sizes) + 1), count)
-        traj.n[rows], traj.loss[rows] = counts, losses
+        traj.n[rows], traj.loss[rows], traj.lr[rows] = counts, losses, lr
         traj.params[rows], traj.updated[rows], traj.grad[rows] = thetas[:-1], thetas[1:], grads
         finite = kernels.arithmetic.finite
         bad = ~(finite(losses) & finite(grads).all(1) & finite(thetas[1:]).all(1))

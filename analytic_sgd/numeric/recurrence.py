@@ -180,18 +180,36 @@ class AffineSGD:
                 self.buf = states[p:, -1].copy()
         return out
 
-    def _momentum(self, g: np.ndarray, h: np.ndarray, lr: np.ndarray) -> np.ndarray:
-        p, steps = h.shape
+    def _coefficients(self, lr):
         mu, d = self.mu, self.d
-        a, b = (lr * (1 + mu * d), lr * mu * mu) if self.settings.nesterov else (lr * d, lr * mu)
+        return (lr * (1 + mu * d), lr * mu * mu) if self.settings.nesterov else (lr * d, lr * mu)
+
+    def _momentum_maps(self, g: np.ndarray, lr) -> np.ndarray:
+        p, steps = g.shape[0], g.shape[2]
+        a, b = self._coefficients(lr)
         m = np.zeros((2 * p, 2 * p, steps), self.dtype)
         eye = np.eye(p, dtype=self.dtype)[:, :, None]
         m[:p, :p] = eye - a * g
         m[:p, p:] = -b * eye
-        m[p:, :p] = d * g
-        m[p:, p:] = mu * eye
-        v = np.concatenate([a * h, -d * h])
-        return self._scan(m, v, np.concatenate([self.theta, self.buf]))
+        m[p:, :p] = self.d * g
+        m[p:, p:] = self.mu * eye
+        return m
+
+    def _momentum(self, g: np.ndarray, h: np.ndarray, lr: np.ndarray) -> np.ndarray:
+        a, _ = self._coefficients(lr)
+        v = np.concatenate([a * h, -self.d * h])
+        return self._scan(self._momentum_maps(g, lr), v, np.concatenate([self.theta, self.buf]))
+
+    def maps(self, a: np.ndarray, lr) -> np.ndarray:
+        """The linear part of each step's map of the state (θ, or θ and the momentum buffer)
+        for gradients ``a[:, :, k] @ θ - c[:, k]``: (D, D, B). A state's error is multiplied
+        by these maps, step after step (the first momentum step, which sets the buffer, aside)."""
+        p = a.shape[0]
+        eye = np.eye(p, dtype=self.dtype)[:, :, None]
+        g = a * self.sign if self.sign != 1 else a
+        g = g + self.wd * eye if self.wd != 0 else g
+        lr = np.asarray(lr, self.dtype)
+        return eye - lr * g if self.mu == 0 else self._momentum_maps(g, lr)
 
     def advance_with(self, grad, steps: int, lr) -> tuple[np.ndarray, np.ndarray]:
         """``steps`` steps whose gradient is ``grad(k, θ)``; returns (parameters, gradients).

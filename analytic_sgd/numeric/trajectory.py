@@ -27,7 +27,8 @@ __all__ = ["Step", "Trajectory"]
 
 @dataclass(frozen=True)
 class Step:
-    """One batch: ``params`` before, ``loss`` and ``grad`` at them, ``updated`` after."""
+    """One batch: ``params`` before, ``loss`` and ``grad`` at them, ``updated`` after, with
+    the learning rate ``lr`` of the step (None when the trajectory does not record it)."""
 
     epoch: int
     batch: int
@@ -37,6 +38,7 @@ class Step:
     grad: np.ndarray
     updated: np.ndarray
     names: tuple[str, ...] = field(repr=False, default=())
+    lr: Any = field(repr=False, default=None)
 
     def __repr__(self) -> str:
         def named(values):
@@ -64,7 +66,7 @@ class _Steps(Sequence):
         t = self._t
         k = range(len(t))[k]
         return Step(int(t.epoch[k]), int(t.batch[k]), int(t.n[k]), t.params[k], t.loss[k],
-                    t.grad[k], t.updated[k], t.param_names)
+                    t.grad[k], t.updated[k], t.param_names, None if t.lr is None else t.lr[k])
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Trajectory:
     grad: np.ndarray
     updated: np.ndarray
     meta: dict = field(default_factory=dict)
+    lr: np.ndarray | None = None  # the learning rate of each step, when recorded
 
     @classmethod
     def empty(cls, steps: int, kernels, **meta) -> Trajectory:
@@ -93,7 +96,7 @@ class Trajectory:
         return cls(kernels.params, kernels.arithmetic, np.zeros(steps, np.int64),
                    np.zeros(steps, np.int64), np.zeros(steps, np.int64),
                    np.zeros((steps, p), dtype), np.zeros(steps, dtype), np.zeros((steps, p), dtype),
-                   np.zeros((steps, p), dtype), meta)
+                   np.zeros((steps, p), dtype), meta, np.zeros(steps, dtype))
 
     @classmethod
     def from_columns(cls, param_names, arithmetic: str | Arithmetic, **columns) -> Trajectory:
@@ -102,19 +105,28 @@ class Trajectory:
         dtype = arithmetic.dtype
         ints = {k: np.asarray(columns.pop(k), np.int64) for k in ("epoch", "batch", "n")}
         meta = columns.pop("meta", {})
-        values = {k: np.asarray(v, dtype) for k, v in columns.items()}
+        values = {k: None if v is None else np.asarray(v, dtype) for k, v in columns.items()}
         return cls(tuple(param_names), arithmetic, **ints, **values, meta=meta)
 
-    def record(self, row: int, epoch: int, batch: int, n: int, params, loss, grad, updated) -> None:
+    def record(self, row: int, epoch: int, batch: int, n: int, params, loss, grad, updated,
+               lr=None) -> None:
         self.epoch[row], self.batch[row], self.n[row] = epoch, batch, n
         self.params[row], self.loss[row] = params, loss
         self.grad[row], self.updated[row] = grad, updated
+        if self.lr is not None:
+            self.lr[row] = lr
 
     def head(self, rows: int) -> Trajectory:
         """The first ``rows`` records (a copy)."""
         cut = {k: getattr(self, k)[:rows].copy()
                for k in ("epoch", "batch", "n", "params", "loss", "grad", "updated")}
-        return Trajectory(self.param_names, self.arithmetic, **cut, meta=dict(self.meta))
+        lr = None if self.lr is None else self.lr[:rows].copy()
+        return Trajectory(self.param_names, self.arithmetic, **cut, meta=dict(self.meta), lr=lr)
+
+    @property
+    def varying_lr(self) -> bool:
+        """True when the trajectory records learning rates that are not all the same."""
+        return self.lr is not None and len(self.lr) > 1 and any(v != self.lr[0] for v in self.lr)
 
     def __len__(self) -> int:
         return len(self.loss)

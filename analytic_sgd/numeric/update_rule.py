@@ -30,11 +30,9 @@ from ..conventions.arithmetic import Arithmetic, for_dtype, get_arithmetic
 from ..conventions.settings import NUMBERS, Settings
 from ..errors import DataError, OptionError
 from .fma import fma32, fma64
+from .learning_rate import LIMIT, learning_rate_at
 
 __all__ = ["SGDRule", "sgd_update"]
-
-_LIMIT = 2.0**900  # the fused multiply-add emulation is exact below this
-
 
 def _exactly(value: Any) -> Any:
     """A checked setting, comparable without overflow (a decimal string read exactly)."""
@@ -69,7 +67,7 @@ class SGDRule:
         self.arithmetic = a = get_arithmetic(arithmetic)
         self.dtype = a.dtype
         if not a.exact:  # settings are cast once, from the Python floats torch would be given
-            limit = min(float(np.finfo(a.dtype).max), _LIMIT)
+            limit = min(float(np.finfo(a.dtype).max), LIMIT)
             for name in (n for n in NUMBERS if not abs(_exactly(getattr(settings, n))) < limit):
                 raise OptionError(f"{name}={getattr(settings, name)!r} is too large for {a}")
         c = {n: a.setting(getattr(settings, n)) for n in NUMBERS}
@@ -81,20 +79,12 @@ class SGDRule:
             if fma else None
         self._fma = self._fma or _plain_fma
         constant = settings.lr.constant
-        self._lr = None if constant is None else self._convert_lr(constant, None)
+        self._lr = None if constant is None else learning_rate_at(settings.lr, a, 0, 0)
 
     def lr(self, t: int = 0, epoch: int = 0) -> Any:
         """The learning rate of step ``t`` (from 0) in epoch ``epoch`` (from 0), converted."""
-        return self._lr if self._lr is not None else self._convert_lr(
-            self.settings.lr(t, epoch), t)
-
-    def _convert_lr(self, value: Any, t: int | None) -> Any:
-        if not self.arithmetic.exact:
-            if not abs(_exactly(value)) < min(float(np.finfo(self.dtype).max), _LIMIT):
-                where = "" if t is None else f" at step {t + 1}"
-                raise OptionError(f"lr={value!r}{where} is too large for {self.arithmetic}")
-            return self.arithmetic.scalar(self.arithmetic.setting(value))
-        return self.arithmetic.setting(value)
+        return self._lr if self._lr is not None else learning_rate_at(self.settings.lr,
+                                                                      self.arithmetic, t, epoch)
 
     def step(self, params: np.ndarray, grad: np.ndarray, t: int = 0, epoch: int = 0, *,
              lr: Any = None) -> np.ndarray:

@@ -14,10 +14,20 @@ rollercoaster       t = 0..19, speed = 0.75 (t - 9.5)² + 1 + 3 N(0, 1) noise an
 two-feature-linear  n = 100, x1 ~ U[-1, 1), x2 = 1, a = (3, 2), y = x @ a + U[0, 1) noise,
                     drawn as torch.manual_seed(42); uniform_(-1, 1); torch.rand would;
                     start (-1, 1), lr 0.1, 100 full-batch steps
+geron-batch-gd      Géron, Hands-On Machine Learning, ch. 4: np.random.seed(42);
+                    X = 2*rand(100, 1); y = 4 + 3X + randn(100, 1); linear, MSE, start
+                    randn(2, 1) (bias first) from the same stream, lr 0.1, 1000 full-batch
+                    steps
+geron-sgd           the same data; start randn(2, 1) after np.random.seed(42); one sample
+                    per step drawn with replacement (randint), lr 5/(t+50), 50 epochs
+geron-minibatch     the same data and start; batches of 20 of a fresh permutation each
+                    epoch, lr 200/(t+1000) with t counted from 1, 50 epochs
 ==================  =====================================================================
 
-All random data come from ``analytic_sgd.problems.torch_rng`` (no torch needed) and are
-float32, as the write-ups' framework makes them.
+The write-ups' random data come from ``analytic_sgd.problems.torch_rng`` (no torch
+needed) and are float32, as their framework makes them; Géron's come from numpy's legacy
+``RandomState`` and are float64. ``--seed`` reseeds the stream of a random start and the
+batches; the data stay the recipe's.
 
 >>> ex = get_example("worked-linear")
 >>> ex.lr, ex.batch_size, ex.epochs, ex.data()[1][:3].tolist()
@@ -26,12 +36,14 @@ float32, as the write-ups' framework makes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
+from ..conventions.sampling import RandomStart
 from ..errors import OptionError
 from .torch_rng import TorchGenerator, noisy_quadratic_data
 
@@ -43,7 +55,10 @@ _F = np.float32
 
 @dataclass(frozen=True)
 class Example:
-    """A named problem. ``lr`` and ``init`` are decimal strings, read exactly in exact runs."""
+    """A named problem. ``lr`` is a decimal string or an expression in t and epoch, read
+    exactly in exact runs; ``init`` the start as decimal strings in parameter order, a
+    function giving them, or a ``RandomStart`` drawn from the run's stream; ``plan`` the
+    other BatchPlan settings (shuffle, sample, rng, seed)."""
 
     name: str
     summary: str
@@ -52,11 +67,17 @@ class Example:
     lr: str
     batch_size: int
     epochs: int
-    init: tuple[str, ...] | None
+    init: tuple[str, ...] | Callable[[], tuple[str, ...]] | RandomStart | None
     data: Callable[[], tuple[np.ndarray, np.ndarray]]
     param_names: tuple[str, ...] = ()
+    plan: Mapping[str, Any] = field(default_factory=dict)
 
-
+    def start(self) -> dict | RandomStart | None:
+        """The start: by parameter name, or the RandomStart, or None (zeros)."""
+        init = self.init() if callable(self.init) else self.init
+        if init is None or isinstance(init, RandomStart):
+            return init
+        return dict(zip(self.param_names, init))
 
 def _worked_linear():
     x = np.arange(9)
@@ -89,6 +110,20 @@ def _rollercoaster_start() -> tuple[str, ...]:
     return tuple(str(Decimal(float(v))) for v in _rollercoaster_draws()[1])
 
 
+def _geron_data():
+    """Géron, Hands-On Machine Learning, ch. 4: ``np.random.seed(42); X = 2 * np.random.rand(
+    100, 1); y = 4 + 3 * X + np.random.randn(100, 1)`` (float64)."""
+    rng = np.random.RandomState(SEED)
+    x = 2 * rng.rand(100, 1)
+    y = 4 + 3 * x + rng.randn(100, 1)
+    return x[:, 0], y[:, 0]
+
+
+# the book's theta = np.random.randn(2, 1), bias first: for batch GD drawn after the data from
+# the same stream; for SGD and mini-batch GD after np.random.seed(42) again
+_AFTER_DATA = RandomStart(("b", "w"), (("uniform", 100), ("normal", 100)))
+_GERON = dict(rng="numpy-legacy", seed=SEED)
+
 EXAMPLES = {
     ex.name: ex
     for ex in (
@@ -98,22 +133,30 @@ EXAMPLES = {
                 "full batch, 10 steps", "quadratic", "mse", "0.23", 20, 10, ("4", "5", "7"),
                 noisy_quadratic_data, ("a", "b", "c")),
         Example("rollercoaster", "speed = 0.75(t-9.5)²+1+noise; quadratic, RMSE, lr 1e-5, "
-                "full batch, 10 steps", "quadratic", "rmse", "0.00001", 20, 10, None,
+                "full batch, 10 steps", "quadratic", "rmse", "0.00001", 20, 10,
+                _rollercoaster_start,
                 _rollercoaster, ("a", "b", "c")),
         Example("two-feature-linear", "y = x @ (3, 2) + noise, n = 100; x1*a1 + x2*a2, MSE, "
                 "lr 0.1, full batch, 100 steps", "two-feature-linear", "mse", "0.1", 100, 100,
                 ("-1", "1"), _two_feature_linear, ("a1", "a2")),
+        Example("geron-batch-gd", "Géron ch. 4: y = 4 + 3x + N(0,1), n = 100; linear, MSE, "
+                "lr 0.1, full batch, 1000 steps", "linear", "mse", "0.1", 100, 1000,
+                _AFTER_DATA, _geron_data, ("w", "b"), _GERON),
+        Example("geron-sgd", "Géron ch. 4: one sample per step with replacement, lr 5/(t+50), "
+                "50 epochs", "linear", "mse", "5/(t+50)", 1, 50, RandomStart(("b", "w")),
+                _geron_data, ("w", "b"), {**_GERON, "sample": "with-replacement"}),
+        Example("geron-minibatch", "Géron ch. 4: batch 20, reshuffled each epoch, lr "
+                "200/(t+1001), 50 epochs", "linear", "mse", "200/(t+1001)", 20, 50,
+                RandomStart(("b", "w")), _geron_data, ("w", "b"), {**_GERON, "shuffle": True}),
     )
 }
 
 
 def get_example(name: str) -> Example:
-    """The example called ``name``; the rollercoaster's start is its seeded draw."""
+    """The example called ``name``."""
     try:
         ex = EXAMPLES[name]
     except (KeyError, TypeError):
         raise OptionError(f"unknown example {name!r}; choose one of {', '.join(EXAMPLES)} "
                           f"(list them with: analytic-sgd examples)") from None
-    if ex.init is None:
-        ex = replace(ex, init=_rollercoaster_start())
     return ex

@@ -22,14 +22,23 @@ from typing import Any
 
 import numpy as np
 
-from ..conventions.arithmetic import Arithmetic, get_arithmetic
+from ..conventions.arithmetic import EXACT, FLOAT64, Arithmetic, get_arithmetic
 from ..conventions.batch_plan import BatchPlan
 from ..conventions.loss import Loss, get_loss
 from ..conventions.settings import Settings
 from ..errors import ModelError
-from ..kernels.cache import derivation_for, kernels_for
-from ..numeric.driver import run
+from ..kernels.cache import derivation_for, hessian_kernels_for, kernels_for
+from ..numeric.driver import initial_params, run, start_and_stream
+from ..numeric.learning_rate import learning_rates
 from ..numeric.moment_engine import choose_engine
+from ..numeric.stability import (
+    EXACT_BATCHES,
+    EXACT_ROWS,
+    Stability,
+    batch_hessians,
+    epoch_radius,
+    hessian_bound,
+)
 from ..numeric.trajectory import Trajectory
 from ..symbolic.model import Model, model_from_name
 from .examples import get_example
@@ -37,7 +46,7 @@ from .examples import get_example
 __all__ = ["Problem", "make_problem", "example_problem", "sgd", "SETTINGS", "PLAN"]
 
 SETTINGS = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize")
-PLAN = ("batch_size", "epochs", "shuffle", "seed", "drop_last", "orders")
+PLAN = ("batch_size", "epochs", "shuffle", "seed", "drop_last", "orders", "sample", "rng")
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +103,14 @@ class Problem:
     def kernels(self, arithmetic: str | Arithmetic, *, with_moments: bool = False):
         return kernels_for(self.model, self.loss, arithmetic, with_moments=with_moments)
 
+    def stability(self, at: Mapping[str, Any] | None = None, *, quick: bool = False) -> Stability:
+        """The stability analysis of this run (``analytic_sgd.numeric.stability``): the
+        Hessian of the loss on all the data (at the start, or at ``at``: values by name, for
+        models whose Hessian depends on the parameters), its eigenvalues, the largest stable
+        learning rate, the spectral radius of one epoch's update map, and a verdict.
+        ``quick``: the Hessian in float64 and no epoch map (the bound only, for a warning)."""
+        return _stability(self, at, quick)
+
     def run(self, arithmetic: str | Arithmetic = "float64", kernels=None, *,
             engine: str = "auto") -> Trajectory:
         """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived
@@ -106,6 +123,37 @@ class Problem:
                 kernels = self.kernels(arithmetic, with_moments=True)
         return run(kernels, x, y, self.settings, self.plan, init=self.init, engine=engine,
                    meta={"model": self.model.text, "loss": self.loss.name})
+
+
+def _stability(problem: Problem, at: Mapping[str, Any] | None, quick: bool) -> Stability:
+    n = len(problem.y)
+    arithmetic = EXACT if n <= EXACT_ROWS and not quick else FLOAT64
+    x, y = problem.data(arithmetic)
+    kernels = problem.kernels(arithmetic)
+    theta, generator = start_and_stream(kernels, problem.plan, problem.init)
+    point = theta if at is None else initial_params(kernels, {**dict(zip(kernels.params, theta)),
+                                                             **at})
+    hk = hessian_kernels_for(problem.model, problem.loss, arithmetic)
+    hessian = hk.hessian(point, x, y)
+    settings, plan = problem.settings, problem.plan
+    eigenvalues, bound = hessian_bound(hessian, float(settings.momentum))
+    steps = plan.steps(n)
+    per_epoch = steps // plan.epochs
+    first = learning_rates(settings.lr, FLOAT64, 0, per_epoch, per_epoch)
+    radius = epoch_arithmetic = None
+    if hk.constant_in_params and kernels.linear_in_params and not quick:
+        order = plan.epoch_orders(n, generator)[0]
+        epoch_arithmetic = EXACT if per_epoch <= EXACT_BATCHES and arithmetic.exact else FLOAT64
+        ex, ey = problem.data(epoch_arithmetic)
+        a = batch_hessians(problem.kernels(epoch_arithmetic, with_moments=True), ex, ey, plan,
+                           order)
+        radius = epoch_radius(a, settings, plan, epoch_arithmetic, per_epoch)
+    verdict = "local" if radius is None else "converges" if radius < 1 else "diverges"
+    return Stability(kernels.params, hessian, arithmetic.name, n, hk.constant_in_params,
+                     None if hk.constant_in_params else dict(zip(kernels.params, point)),
+                     eigenvalues, bound, settings.lr.text, float(np.max(first)),
+                     settings.momentum, radius, None if radius is None else epoch_arithmetic.name,
+                     per_epoch, verdict)
 
 
 def make_problem(model: Model, loss: Loss | str, x, y, *, init=None, name: str = "custom",
@@ -135,8 +183,8 @@ def example_problem(name: str = "worked-linear", *, model: Model | str | None = 
     ex = get_example(name)
     x, y = ex.data()
     m = model if isinstance(model, Model) else model_from_name(model or ex.model, params)
-    values = {"lr": ex.lr, "batch_size": ex.batch_size, "epochs": ex.epochs}
-    init = dict(zip(ex.param_names, ex.init)) if ex.init else None
+    values = {"lr": ex.lr, "batch_size": ex.batch_size, "epochs": ex.epochs, **ex.plan}
+    init = ex.start()
     if m.param_names != ex.param_names:  # another model: the example's start does not fit
         init = None
     values.update({k: v for k, v in overrides.items() if v is not None})
@@ -149,7 +197,8 @@ def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: in
         arithmetic: str | Arithmetic = "float64", momentum=0.0, dampening=0.0,
         nesterov: bool = False, weight_decay=0.0, maximize: bool = False,
         shuffle: bool = False, seed: int | None = None, drop_last: bool = False,
-        orders: Sequence[Sequence[int]] | None = None, engine: str = "auto") -> Trajectory:
+        orders: Sequence[Sequence[int]] | None = None, sample: str = "without-replacement",
+        rng: str = "numpy", engine: str = "auto") -> Trajectory:
     """Run mini-batch SGD on ``model`` with ``loss`` over (x, y) and record every step.
 
     Parameters
@@ -157,12 +206,17 @@ def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: in
     model, loss : a Model and a Loss (or its name: "mse", "rmse", "sse", "half-mse", ...).
     x, y : arrays; x of shape (n,) or (n, k), y of shape (n,).
     lr, momentum, dampening, weight_decay, nesterov, maximize :
-        torch.optim.SGD's settings and semantics (``Settings``); ``lr`` may be a schedule.
+        torch.optim.SGD's settings and semantics (``Settings``); ``lr`` is a number, an
+        expression in t (the step, from 0) and epoch (from 0) such as ``"5/(t+50)"``, or a
+        schedule (``analytic_sgd.StepLR(...)``, ...).
         In exact arithmetic a float setting is read as the decimal it prints as (0.01 is
         1/100).
-    batch_size, epochs, shuffle, seed, drop_last, orders : the ``BatchPlan``: batches as a
-        DataLoader makes them; ``orders`` replays a framework's batch order.
-    init : start values (mapping name -> value, or a sequence); zeros by default.
+    batch_size, epochs, shuffle, seed, drop_last, orders, sample, rng : the ``BatchPlan``:
+        batches as a DataLoader makes them; ``sample="with-replacement"`` draws each batch's
+        rows with replacement; ``rng`` is ``numpy`` (``default_rng(seed)``) or
+        ``numpy-legacy`` (``RandomState(seed)``); ``orders`` replays a framework's rows.
+    init : start values (mapping name -> value, or a sequence), or a ``RandomStart`` drawn
+        from the run's random stream; zeros by default.
     arithmetic : "exact", "float64" (default) or "float32" (or an Arithmetic).
     engine : "auto" (default), "elementwise" or "moments": see
         ``analytic_sgd.numeric.moment_engine``. The moment engine runs every batch at once;
@@ -189,5 +243,6 @@ def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: in
     problem = make_problem(model, loss, x, y, init=init, lr=lr, momentum=momentum,
                            dampening=dampening, nesterov=nesterov, weight_decay=weight_decay,
                            maximize=maximize, batch_size=batch_size, epochs=epochs,
-                           shuffle=shuffle, seed=seed, drop_last=drop_last, orders=orders)
+                           shuffle=shuffle, seed=seed, drop_last=drop_last, orders=orders,
+                           sample=sample, rng=rng)
     return problem.run(arithmetic, engine=engine)

@@ -43,12 +43,15 @@ def _number(v, digits: int | None) -> str:
 
 
 def table_columns(traj) -> list[tuple[str, list]]:
-    """(header, values) pairs in table order: epoch (if more than one), batch, n, grads, after, loss."""
+    """(header, values) pairs in table order: epoch (if more than one), batch, n, lr (when it
+    changes from step to step), grads, after, loss."""
     names = traj.param_names
     cols = []
     if traj.epoch.size and traj.epoch.max() > 1:
         cols.append(("epoch", traj.epoch.tolist()))
     cols += [("batch", traj.batch.tolist()), ("n", traj.n.tolist())]
+    if traj.varying_lr:
+        cols.append(("lr", list(traj.lr)))
     cols += [(f"dl/d{p}", list(traj.grad[:, j])) for j, p in enumerate(names)]
     cols += [(f"{p} after", list(traj.updated[:, j])) for j, p in enumerate(names)]
     cols.append(("loss", list(traj.loss)))
@@ -117,17 +120,21 @@ def table_dict(traj) -> dict:
     def named(values):
         return {p: a.json(v) for p, v in zip(names, values)}
 
+    def lr(step):  # the learning rate of each step, when it changes
+        return {"lr": a.json(step.lr)} if traj.varying_lr else {}
+
     return {
         "model": meta.get("model", ""),
         "inputs": list(meta.get("inputs", ())),
         "params": list(names),
         "loss": meta.get("loss", ""),
         "arithmetic": a.name,
-        "lr": a.json(a.setting(settings.lr.constant)) if settings is not None else None,
+        "lr": None if settings is None else settings.lr.text if traj.varying_lr else a.json(
+            a.setting(settings.lr.constant) if settings.lr.constant is not None else traj.lr[0]),
         "batch_size": meta.get("batch_size"),
         "epochs": meta.get("epochs"),
         "steps": [
-            {"epoch": s.epoch, "batch": s.batch, "n": s.n, "params": named(s.params),
+            {"epoch": s.epoch, "batch": s.batch, "n": s.n, **lr(s), "params": named(s.params),
              "loss": a.json(s.loss), "grad": named(s.grad), "updated": named(s.updated)}
             for s in traj.steps
         ],
@@ -143,10 +150,11 @@ def table_csv(traj, digits: int | None = None) -> str:
     names, a = traj.param_names, traj.arithmetic
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["epoch", "batch", "n", *names, "loss", *(f"dl/d{p}" for p in names),
+    lr = ["lr"] if traj.varying_lr else []
+    writer.writerow(["epoch", "batch", "n", *lr, *names, "loss", *(f"dl/d{p}" for p in names),
                      *(f"{p}_after" for p in names)])
     for s in traj.steps:
-        values = [*s.params, s.loss, *s.grad, *s.updated]
+        values = [*([s.lr] if lr else []), *s.params, s.loss, *s.grad, *s.updated]
         text = [str(a.json(v)) for v in values]
         writer.writerow([s.epoch, s.batch, s.n, *text])
     return out.getvalue()

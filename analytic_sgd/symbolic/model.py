@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..conventions.parse import parse_expression, validate_names
 from ..errors import ModelError
-from .parse import parse_expression, validate_names
 
 __all__ = [
     "Model",

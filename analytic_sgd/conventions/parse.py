@@ -47,15 +47,17 @@ import keyword
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
 import sympy
 
-from ..errors import ModelError
+from ..errors import ModelError, OptionError
 
 __all__ = ["FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_DIGITS", "MAX_FUNCTIONS",
-           "MAX_FUNCTION_DEPTH", "RESERVED", "validate_names", "parse_expression"]
+           "MAX_FUNCTION_DEPTH", "RESERVED", "Grammar", "MODEL", "LEARNING_RATE",
+           "validate_names", "parse_expression"]
 
 FUNCTIONS: Mapping[str, Callable[[sympy.Expr], sympy.Expr]] = MappingProxyType({
     "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
@@ -68,8 +70,6 @@ MAX_FUNCTIONS, MAX_FUNCTION_DEPTH = 25, 5
 _MAX_BITS, _ROOT_BITS = 20_000, 100  # bits of all powers of numbers; of a number under a root
 _MAX_TERMS = 200  # terms of an expanded power of a sum
 RESERVED = {"y": "the target", "n": "the sample count", "i": "the sample index", "l": "the loss"}
-_HINT = ("write the expression with numbers, declared names, + - * / ** and the functions "
-         + ", ".join(FUNCTIONS))
 _WHAT = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "a lambda",
          ast.ListComp: "a comprehension", ast.SetComp: "a comprehension", ast.Dict: "a dict",
          ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator", ast.Set: "a set",
@@ -84,10 +84,54 @@ _APPLY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
 _Value = tuple[sympy.Expr, "float | None"]  # the sympy value, and its float if it is a constant
 
 
-def _error(text: str, what: str, column: int | None = None, hint: bool = False) -> ModelError:
-    quoted = repr(text if len(text) <= 60 else text[:57] + "...")
+@dataclass(frozen=True)
+class Grammar:
+    """What a text may contain and how its errors read: the ``subject`` named in messages,
+    the ``functions`` (sympy, and their float twins), ``reserved`` names, what to say about
+    an unknown name, and how an error is made from its message."""
+
+    subject: str
+    functions: Mapping[str, Callable]
+    floats: Mapping[str, Callable]
+    reserved: Mapping[str, str]
+    unknown: str
+    error: Callable[[str, str], Exception]
+    example: str
+
+    @property
+    def hint(self) -> str:
+        return ("write the expression with numbers, declared names, + - * / ** and the "
+                "functions " + ", ".join(self.functions))
+
+
+def _model_error(text: str, message: str) -> Exception:
+    return ModelError(f"model text {_quote(text)}: {message}")
+
+
+def _lr_error(text: str, message: str) -> Exception:
+    return OptionError.about("lr", text, message)
+
+
+MODEL = Grammar("model text", FUNCTIONS, MappingProxyType(_FLOAT), MappingProxyType(RESERVED),
+                "to make {name!r} a parameter, add it with --params", _model_error, "'w*x + b'")
+LEARNING_RATE = Grammar(
+    "lr expression", MappingProxyType({**FUNCTIONS, "floor": sympy.floor}),
+    MappingProxyType({**_FLOAT, "floor": math.floor}), MappingProxyType({}),
+    "the learning rate is a number or an expression in t (the step, from 0) and epoch "
+    "(the epoch, from 0)", _lr_error, "'0.01' or '5/(t+50)'")
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _error(text: str, what: str, column: int | None = None, hint: bool | str = False,
+           grammar: Grammar = MODEL) -> Exception:
+    """The grammar's error: ``what (column c)``, then the grammar's hint (``hint=True``) or
+    the text ``hint``."""
     where = "" if column is None else f" (column {column})"
-    return ModelError(f"model text {quoted}: {what}{where}" + (f"; {_HINT}" if hint else ""))
+    tail = f"; {grammar.hint}" if hint is True else f"; {hint}" if hint else ""
+    return grammar.error(text, f"{what}{where}{tail}")
 
 
 def _bits(number: sympy.Expr) -> int:
@@ -141,10 +185,12 @@ def validate_names(params: str | Sequence[str], inputs: Sequence[str]) -> tuple[
     return names
 
 
-def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str]) -> sympy.Expr:
+def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str], *,
+                     grammar: Grammar = MODEL) -> sympy.Expr:
     """Return the sympy expression that ``text`` writes, with ``Symbol(name, real=True)``.
 
-    Raises ModelError, quoting the text and naming the column, for anything else.
+    Raises ModelError (the grammar's error: OptionError naming ``lr`` for an lr expression),
+    quoting the text and naming the column, for anything else.
     """
     names, seen = (*inputs, *params), set()
     for name in names:
@@ -153,43 +199,51 @@ def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str]) ->
             raise ModelError(f"name {name!r} cannot be used in a model: {problem}")
         seen.add(name)
     if not isinstance(text, str):
-        raise ModelError(f"model text must be a string, not {type(text).__name__}")
+        raise grammar.error(str(text)[:40], f"{grammar.subject} must be a string, not "
+                            f"{type(text).__name__}")
     text = text.strip()
     if not text:
-        raise ModelError("model text is empty: write an expression such as 'w*x + b'")
+        raise grammar.error(text, f"the {grammar.subject} is empty; write an expression such as "
+                            f"{grammar.example}")
     if len(text) > MAX_LENGTH:
-        raise _error(text, f"it is {len(text)} characters long, more than {MAX_LENGTH}")
+        raise _error(text, f"it is {len(text)} characters long, more than {MAX_LENGTH}",
+                     grammar=grammar)
     depth = 0
     for column, char in enumerate(text, 1):
         if not " " <= char <= "~":
-            raise _error(text, f"character {char!r} is not allowed; use ASCII on one line", column)
+            raise _error(text, f"character {char!r} is not allowed; use ASCII on one line", column,
+                     grammar=grammar)
         depth += (char in "([{") - (char in ")]}")
         if depth > MAX_DEPTH:
-            raise _error(text, f"brackets are nested more than {MAX_DEPTH} deep", column)
+            raise _error(text, f"brackets are nested more than {MAX_DEPTH} deep", column,
+                     grammar=grammar)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise _error(text, f"not a valid expression: {exc.msg}", exc.offset) from None
+        raise _error(text, f"not a valid expression: {exc.msg}", exc.offset,
+                     grammar=grammar) from None
     except (RecursionError, MemoryError, ValueError):
-        raise _error(text, "too complex to read") from None
+        raise _error(text, "too complex to read", grammar=grammar) from None
     try:
-        expr, _ = _Builder(text, names).build(tree.body, 1)
+        expr, _ = _Builder(text, names, grammar).build(tree.body, 1)
     except RecursionError:
-        raise _error(text, "too complex to read") from None
+        raise _error(text, "too complex to read", grammar=grammar) from None
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
-        raise _error(text, "it is undefined or not real for every value of its names")
+        raise _error(text, "it is undefined or not real for every value of its names",
+                     grammar=grammar)
     return expr
 
 
 class _Builder:
     """Builds the sympy value of each whitelisted node, with a float for constants."""
 
-    def __init__(self, text: str, names: Sequence[str]) -> None:
+    def __init__(self, text: str, names: Sequence[str], grammar: Grammar = MODEL) -> None:
         self.text, self.symbols = text, {name: sympy.Symbol(name, real=True) for name in names}
         self.bits, self.calls, self.nesting = _MAX_BITS, 0, 0
+        self.grammar = grammar
 
-    def fail(self, node: ast.AST, what: str, hint: bool = False) -> ModelError:
-        return _error(self.text, what, node.col_offset + 1, hint)
+    def fail(self, node: ast.AST, what: str, hint: bool | str = False) -> Exception:
+        return _error(self.text, what, node.col_offset + 1, hint, self.grammar)
 
     def frag(self, node: ast.AST) -> str:
         part = ast.get_source_segment(self.text, node) or ""
@@ -261,16 +315,19 @@ class _Builder:
     def name(self, node: ast.Name) -> _Value:
         if node.id in self.symbols:
             return self.symbols[node.id], None
-        if node.id in RESERVED:
-            what = f"{node.id!r} is reserved for {RESERVED[node.id]} and cannot appear in a model"
-        elif node.id in FUNCTIONS:
+        g = self.grammar
+        if node.id in g.reserved:
+            what = f"{node.id!r} is reserved for {g.reserved[node.id]} and cannot appear in a model"
+        elif node.id in g.functions:
             what = f"{node.id!r} is a function: call it as {node.id}(...)"
         elif node.id.startswith("_"):
             what = f"names starting with '_' such as {node.id!r} are not allowed"
-        else:
+        elif g is MODEL:
             known = ", ".join(self.symbols) or "none"
             what = (f"unknown name {node.id!r}; declared inputs and parameters: {known}; "
-                    f"to make {node.id!r} a parameter, add it with --params")
+                    + g.unknown.format(name=node.id))
+        else:
+            raise self.fail(node, f"unknown name {node.id!r}", g.unknown)
         raise self.fail(node, what)
 
     def chain(self, top: ast.BinOp, depth: int) -> _Value:
@@ -338,7 +395,8 @@ class _Builder:
 
     def call(self, node: ast.Call, depth: int) -> _Value:
         func = node.func
-        if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
+        functions = self.grammar.functions
+        if not isinstance(func, ast.Name) or func.id not in functions:
             if isinstance(func, ast.Name) and func.id in self.symbols:
                 what = f"{func.id!r} is not a function: write {func.id}*(...) to multiply"
             elif isinstance(func, ast.Name):
@@ -354,5 +412,6 @@ class _Builder:
         self.nesting -= 1
         if func.id == "sqrt":
             return self.power(node, (arg, approx), (sympy.Rational(1, 2), 0.5), node)
-        value = FUNCTIONS[func.id](arg)
-        return self.const(node, value, None if approx is None else lambda: _FLOAT[func.id](approx))
+        value = functions[func.id](arg)
+        floats = self.grammar.floats
+        return self.const(node, value, None if approx is None else lambda: floats[func.id](approx))
