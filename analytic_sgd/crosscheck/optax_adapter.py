@@ -59,8 +59,8 @@ class OptaxAdapter(JaxAdapter):
         self.version = f"{self.optax.__version__} (jax {self.jax.__version__})"
         options = torch_options(problem.settings)
         self._options = options
-        momentum = f"optax.sgd(lr, momentum={options['momentum']:g}" + (
-            ", nesterov=True)" if options["nesterov"] else ")")
+        momentum = "optax.sgd(lr" + (f", momentum={options['momentum']:g}" if options["momentum"]
+                                     else "") + (", nesterov=True)" if options["nesterov"] else ")")
         self.notes = (self.notes[0], f"update by optax.chain(optax.add_decayed_weights("
                       f"{options['weight_decay']:g}), {momentum}), optax.apply_updates")
 

@@ -17,7 +17,7 @@ read). ``golden_csv`` writes a golden trajectory in that layout.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +40,18 @@ def csv_name(quantity: str, param: str | None) -> str:
     return {"params": param, "grad": f"dl/d{param}", "updated": f"{param}_after"}[quantity]
 
 
-def to_columns(data: Any, param_names: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+def to_columns(data: Any, param_names: Sequence[str] | None = None,
+               names: Mapping[str, str] | None = None) -> dict[str, np.ndarray]:
     """Flat columns named as in ``table --format csv`` (``epoch``, ``batch``, ``n`` as int64,
     ``w``, ``loss``, ``dl/dw``, ``w_after`` as float64; exact values as their nearest
     float64) of any trajectory or obtained shape, for ``num_regression.check``.
-    ``param_names`` orders parameters given by position (needed when ``data`` names none)."""
+    ``param_names``: the table's parameters, in order (needed when ``data`` names none);
+    ``names`` maps the data's own parameter names to them (``{"weight": "w"}``)."""
     if param_names is None:
         if not isinstance(data, (Golden, Trajectory, str, os.PathLike, dict)):
             raise TypeError("give param_names for data that does not name its parameters")
         param_names = read_source(data).names
-    cols = read_obtained(data, tuple(param_names), None)
+    cols = read_obtained(data, tuple(param_names), names)
     out = {q: np.asarray(cols.counts[q], dtype=np.int64) for q in COUNTS if q in cols.counts}
     for q in ("params", "loss", "grad", "updated"):
         if q in cols.values:
