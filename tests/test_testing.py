@@ -216,3 +216,15 @@ def test_malformed_obtained_data_raise_type_error(obtained, fragment):
 
 def test_traceback_is_hidden():
     assert "__tracebackhide__" in assert_trajectory_close.__code__.co_varnames
+
+
+def test_a_golden_file_by_path_keeps_its_own_arithmetic():
+    from analytic_sgd.golden import shipped_directory
+
+    traj = example_problem("worked-linear").run("float64")
+    path = shipped_directory() / "worked-linear.float32.json"
+    assert_trajectory_close(traj, path, rtol=1e-6)  # a float64 run against the float32 file
+    with pytest.raises(AssertionError, match=r"\(float32\) in \d+ of 30 values") as info:
+        assert_trajectory_close(traj, path, rtol=0)
+    assert "obtained values written" not in str(info.value)  # never into the package
+    assert not list(shipped_directory().glob("*.obtained.json"))

@@ -7,7 +7,8 @@ or mappings quantity -> number. The failure message names, for the worst values,
 step (epoch, batch), quantity, parameter, obtained and expected values, absolute and
 relative error, the distance in ULPs of the golden's arithmetic (float64 for an exact
 golden) and the allowed error; when the golden was given as a path, the obtained values
-are written beside it as ``<name>.obtained.json`` (as pytest-regressions does).
+are written beside it as ``<name>.obtained.json`` (as pytest-regressions does; never into
+the package's own golden files).
 
 >>> assert_trajectory_close([{"loss": "440/3", "grad": [-26.666666666666668, -24.0]}],
 ...                         "worked-linear", arithmetic="exact", steps=1)
@@ -24,8 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from ..files import write_atomic
-from ..golden import dumps
+from ..golden import dumps, shipped_directory
 from ..numeric.trajectory import Trajectory
+from ..problems.examples import EXAMPLES
 from .columns import COUNTS, QUANTITIES, Columns, read_source
 from .mismatch import SHOWN, Miss, measure_value, message
 from .obtained import read_obtained
@@ -119,7 +121,8 @@ def assert_trajectory_close(obtained, golden, *, rtol: float | Mapping[str, floa
     worst values for values that differ.
     """
     __tracebackhide__ = True
-    if arithmetic is None and isinstance(obtained, Trajectory) and isinstance(golden, str):
+    if arithmetic is None and isinstance(obtained, Trajectory) and isinstance(golden, str) \
+            and golden in EXAMPLES:
         arithmetic = obtained.arithmetic.name
     expected = read_source(golden, arithmetic)
     got = read_obtained(obtained, expected.names, names)
@@ -148,7 +151,9 @@ def assert_trajectory_close(obtained, golden, *, rtol: float | Mapping[str, floa
     if not misses:
         return
     written = None
-    if isinstance(golden, (str, os.PathLike)) and expected.path is not None:
+    shipped = Path(str(shipped_directory())).resolve()
+    if isinstance(golden, (str, os.PathLike)) and expected.path is not None \
+            and expected.path.resolve().parent != shipped:  # never into the package
         written = _write_obtained(expected.path, expected, got, count)
     raise AssertionError(message(misses, compared, expected, tol, chosen, written))
 
