@@ -31,6 +31,7 @@ from .conventions.schedule import Constant, Schedule
 from .conventions.settings import Settings
 from .errors import (
     AnalyticSGDError,
+    BackendError,
     DataError,
     DerivationError,
     DivergenceError,
@@ -66,7 +67,7 @@ __all__ = [
     "LOSSES", "Loss", "get_loss", "half_mse", "half_sse", "mse", "register_loss", "rmse", "sse",
     "unregister_loss", "Constant", "Schedule", "Settings", "AnalyticSGDError", "DataError",
     "DerivationError", "DivergenceError", "MissingExtraError", "ModelError", "OptionError",
-    "OptionTypeError", "derivation_for", "kernels_for", "Kernels", "compile_kernels", "Step",
+    "OptionTypeError", "BackendError", "derivation_for", "kernels_for", "Kernels", "compile_kernels", "Step",
     "Trajectory", "EXAMPLES", "Example", "get_example", "Problem", "example_problem", "sgd",
     "to_pandas", "Chain", "Derivation", "derive", "Graph", "Node", "build_graph", "Model",
     "linear", "model_from_name", "parse_model", "polynomial", "quadratic", "two_feature_linear",

@@ -29,6 +29,7 @@ __all__ = [
     "OptionTypeError",
     "DivergenceError",
     "MissingExtraError",
+    "BackendError",
     "DerivationError",
 ]
 
@@ -116,6 +117,11 @@ class DivergenceError(AnalyticSGDError, ArithmeticError):
 
 class MissingExtraError(AnalyticSGDError, ImportError):
     """An optional dependency is not installed; the message names the extra."""
+
+
+class BackendError(AnalyticSGDError, ValueError):
+    """A user's own cross-check backend (``--against MODULE:CALLABLE``) that cannot be used:
+    not importable, not callable, raising, or returning values of the wrong shape."""
 
 
 class DerivationError(AnalyticSGDError, AssertionError):

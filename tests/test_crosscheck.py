@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 from helpers import run
 
-from analytic_sgd.crosscheck import BACKENDS, check, crosscheck, reference_for
+from analytic_sgd.crosscheck import BACKENDS, check, crosscheck, plan_backends, reference_for
 from analytic_sgd.crosscheck.report import measure
 from analytic_sgd.crosscheck.tolerance import Tolerance, default_tolerance
 from analytic_sgd.kernels.elementwise import Kernels
 from analytic_sgd.problems.examples import EXAMPLES
 from analytic_sgd.problems.problem import example_problem
 
-FRAMEWORKS = {"torch": "torch", "jax": "jax", "autograd": "autograd", "finite-difference": None}
+FRAMEWORKS = {"torch": "torch", "jax": "jax", "optax": "optax", "autograd": "autograd",
+              "finite-difference": None}
 
 
 
@@ -134,8 +135,8 @@ def test_a_wrong_gradient_in_float32_and_in_gradient_mode_is_caught(monkeypatch,
         assert code == 1 and "dl/dw" in out, argv
 
 
-@pytest.mark.parametrize("against, extra", [("jax", "jax"), ("torch", "torch"),
-                                            ("autograd", "autograd"), ("all", "jax")])
+@pytest.mark.parametrize("against, extra", [("jax", "jax"), ("torch", "torch"), ("optax", "optax"),
+                                            ("autograd", "autograd")])
 def test_a_missing_framework_exits_2_naming_the_extra(monkeypatch, capsys, against, extra):
     monkeypatch.setitem(sys.modules, extra, None)  # import fails as if not installed
     code, out, err = run(capsys, "crosscheck", "--against", against)
@@ -144,17 +145,33 @@ def test_a_missing_framework_exits_2_naming_the_extra(monkeypatch, capsys, again
     assert len(err.strip().splitlines()) <= 2
 
 
-def test_all_names_every_missing_extra(monkeypatch):
+def test_naming_missing_backends_names_every_missing_extra(monkeypatch):
     from analytic_sgd.errors import MissingExtraError
 
     monkeypatch.setitem(sys.modules, "jax", None)
     monkeypatch.setitem(sys.modules, "autograd", None)
-    with pytest.raises(MissingExtraError, match=r"analytic-sgd\[(torch,)?jax,autograd\]"):
-        crosscheck(example_problem(), "all")
+    with pytest.raises(MissingExtraError, match=r"analytic-sgd\[jax,autograd\]"):
+        crosscheck(example_problem(), ["jax", "autograd", "finite-difference"])
+
+
+def test_all_runs_the_installed_backends_and_names_each_missing_one(monkeypatch, capsys):
+    for module in ("torch", "jax", "optax", "autograd"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if none were installed
+    code, out, err = run(capsys, "crosscheck", "--against", "all")
+    assert (code, err) == (0, "")
+    assert "finite-difference complex-step: agrees in all 15 rows" in out
+    for name, extra in (("torch", "torch"), ("jax", "jax"), ("optax", "optax"),
+                        ("autograd", "autograd")):
+        assert f"{name}: skipped, {name} is not installed (pip install 'analytic-sgd[{extra}]')" \
+            in out
+    assert out.rstrip().endswith("finite-difference agrees with the reference")
+    names, skipped = plan_backends(example_problem(), "all")
+    assert names == ["finite-difference"] and len(skipped) == 4
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["--against", "mxnet"], "invalid choice"),
+    (["--against", "mxnet"], "--against 'mxnet': choose one of torch, jax, optax, autograd, "
+                             "finite-difference, all, or MODULE:CALLABLE"),
     ([], "--against"),
     (["--against", "torch", "--dtype", "float16"], "invalid choice"),
     (["--against", "finite-difference", "--atol", "-1"], "--atol"),
@@ -193,6 +210,6 @@ def test_a_value_that_is_not_finite_never_agrees():
 def test_importing_the_crosscheck_imports_no_framework():
     code = ("import sys, analytic_sgd.crosscheck, analytic_sgd.cli.crosscheck\n"
             "from analytic_sgd.cli import build_parser; build_parser()\n"
-            "print([m for m in ('torch', 'jax', 'autograd') if m in sys.modules])")
+            "print([m for m in ('torch', 'jax', 'optax', 'autograd') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -130,8 +130,8 @@ def test_dumps_round_trips_and_keeps_one_step_per_line():
 
 @pytest.mark.parametrize("fail_at", ["fsync", "replace"])
 def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, fail_at):
-    path = write_golden(tmp_path / "worked-linear.exact.json",
-                        golden_document("worked-linear", "exact"))
+    path = write_golden(golden_document("worked-linear", "exact"),
+                        tmp_path / "worked-linear.exact.json")
     old = path.read_bytes()
     new = golden_document("worked-linear", "exact")
     new["note"] = "a new version"
@@ -141,15 +141,14 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch
 
     monkeypatch.setattr(files.os, fail_at, crash)
     with pytest.raises(OSError, match="disk full"):
-        write_golden(path, new)
+        write_golden(new, path)
     assert path.read_bytes() == old
     assert os.listdir(tmp_path) == [path.name]
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_write_killed_midway_leaves_the_old_file(tmp_path):
-    path = write_golden(tmp_path / "worked-linear.float64.json",
-                        golden_document("worked-linear", "float64"))
+    path = write_golden("worked-linear", tmp_path / "worked-linear.float64.json", "float64")
     old = path.read_bytes()
     script = (
         "import os, signal\n"
@@ -158,7 +157,7 @@ def test_write_killed_midway_leaves_the_old_file(tmp_path):
         "doc = golden.golden_document('worked-linear', 'float64')\n"
         "doc['note'] = 'never written'\n"
         "files.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
-        f"golden.write_golden({str(path)!r}, doc)\n"
+        f"golden.write_golden(doc, {str(path)!r})\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL
@@ -257,7 +256,7 @@ def test_writer_refuses_an_invalid_document(tmp_path):
     doc = golden_document("worked-linear", "float64")
     doc["format_version"] = FORMAT_VERSION + 1
     with pytest.raises(GoldenFileError):
-        write_golden(tmp_path / "x.json", doc)
+        write_golden(doc, tmp_path / "x.json")
     assert os.listdir(tmp_path) == []
 
 
@@ -291,7 +290,7 @@ def test_cli_malformed_or_misnamed_file_exits_2(worked, capsys):
     (["golden", "--check", "--write", "x"], "not allowed with argument"),
     (["golden", "--check", "--rtol", "-1"], "--rtol '-1' must be a finite number >= 0"),
     (["golden", "--check", "--example", "nope"], "unknown example 'nope'"),
-    (["golden", "--check", "/no/such/dir"], "no such directory"),
+    (["golden", "--check", "/no/such/dir"], "no such file or directory"),
 ])
 def test_cli_usage_errors_exit_2(capsys, argv, fragment):
     code, _, err = run(capsys, *argv)

@@ -43,7 +43,7 @@ EXTRAS = {
     "jax": {"crosscheck.jax_adapter"},
     "jaxlib": set(),
     "autograd": {"crosscheck.autograd_adapter"},
-    "optax": set(),
+    "optax": {"crosscheck.optax_adapter"},
     "matplotlib": {"pictures.canvas", "pictures.plot", "pictures.animation"},
     "PIL": set(),
     "pandas": {"render.table"},

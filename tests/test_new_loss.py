@@ -17,7 +17,7 @@ from helpers import run
 
 import analytic_sgd as asgd
 from analytic_sgd.crosscheck import BACKENDS, crosscheck
-from analytic_sgd.golden import check_file, golden_document, write_golden
+from analytic_sgd.golden import check_file, write_golden
 from analytic_sgd.problems.problem import example_problem, make_problem
 
 TRIPLE = "triple-mse"
@@ -97,8 +97,7 @@ def test_every_installed_backend_agrees_on_the_new_loss(triple):
 def test_golden_write_and_check_of_the_new_loss(triple, tmp_path):
     problem = example_problem("worked-linear", loss=TRIPLE)
     for arithmetic in ("exact", "float64", "float32"):
-        path = write_golden(tmp_path / f"worked-linear.{arithmetic}.json",
-                            golden_document(problem, arithmetic))
+        path = write_golden(problem, tmp_path / f"worked-linear.{arithmetic}.json", arithmetic)
         doc = json.loads(path.read_text())
         assert doc["problem"]["loss"] == TRIPLE
         assert check_file(path) == []

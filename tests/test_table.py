@@ -25,8 +25,9 @@ def test_csv_is_unrounded_and_reads_back():
     rows = list(csv.DictReader(io.StringIO(render.table_csv(traj))))
     assert len(rows) == 10
     assert [float(r["loss"]) for r in rows] == traj.loss.tolist()
-    assert list(rows[0]) == ["epoch", "batch", "n", "a", "b", "c", "loss", "dl/da", "dl/db",
+    assert list(rows[0]) == ["", "epoch", "batch", "n", "a", "b", "c", "loss", "dl/da", "dl/db",
                              "dl/dc", "a_after", "b_after", "c_after"]
+    assert [r[""] for r in rows] == [str(k) for k in range(10)]  # pandas' row index
 
 
 def test_json_float32_round_trips_as_float32_and_float64():

@@ -19,9 +19,9 @@ from ..problems.data import read_csv
 from ..problems.examples import EXAMPLES, get_example
 from ..problems.problem import example_problem
 
-__all__ = ["UsageError", "FLAGS", "flag_message", "add_model_options", "add_problem_options",
-           "add_arithmetic_option", "problem_from_args", "whole_number", "positive_int",
-           "name_values", "warn_if_unstable", "warn"]
+__all__ = ["UsageError", "FLAGS", "PROBLEM_ARGS", "flag_message", "add_model_options",
+           "add_problem_options", "add_arithmetic_option", "problem_from_args", "whole_number",
+           "positive_int", "name_values", "warn_if_unstable", "warn"]
 
 # the field a value object names in its errors -> the flag that sets it
 FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
@@ -33,6 +33,10 @@ FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
          "lr schedule": "--schedule", "sample": "--sample", "rng": "--rng"}
 # the attribute of the parsed arguments that holds each field's text
 _ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
+# the attributes add_problem_options sets, other than --example
+PROBLEM_ARGS = ("data", "model", "params", "loss", "lr", "schedule", "batch_size", "epochs",
+                "shuffle", "sample", "rng", "seed", "drop_last", "init", "momentum", "dampening",
+                "nesterov", "weight_decay", "maximize")
 
 
 class UsageError(Exception):
@@ -77,11 +81,14 @@ def add_arithmetic_option(p: argparse.ArgumentParser) -> None:
                    help="exact (rationals), float64 (default) or float32")
 
 
-def add_problem_options(p: argparse.ArgumentParser) -> None:
-    """The problem options of ``table`` (shared by crosscheck, golden and plot)."""
+def add_problem_options(p: argparse.ArgumentParser, *, repeat_example: bool = False) -> None:
+    """The problem options of ``table`` (shared by crosscheck, golden and plot); with
+    ``repeat_example`` ``--example`` may be given more than once (a list)."""
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--example", metavar="NAME",
-                       help=f"a named example (default worked-linear): {', '.join(EXAMPLES)}")
+    where.add_argument("--example", metavar="NAME", action="append" if repeat_example else "store",
+                       help=f"a named example (default worked-linear): {', '.join(EXAMPLES)}"
+                       + ("; golden --write DIR and --check DIR take it more than once"
+                          if repeat_example else ""))
     where.add_argument("--data", metavar="FILE.csv",
                        help="CSV with a header naming the inputs (x or x1, x2, ...) and y")
     add_model_options(p)

@@ -1,4 +1,5 @@
-"""Cross-checks: the same problem through PyTorch, JAX, HIPS autograd and finite differences.
+"""Cross-checks: the same problem through PyTorch, JAX, optax, HIPS autograd, finite
+differences, and your own framework.
 
 Every backend gets the same model, loss, data, start, batches (in the same order) and
 update settings, in float32 or float64, and is measured against the reference (the exact
@@ -11,20 +12,24 @@ backend                   gradient, and update (trajectory mode)      extra
 ========================  ==========================================  ==================
 ``torch``                 autograd; ``torch.optim.SGD``                ``torch``
 ``jax``                   ``jax.value_and_grad``; SGDRule              ``jax``
+``optax``                 ``jax.value_and_grad``; ``optax.sgd``        ``optax``
 ``autograd``              ``autograd.value_and_grad``; SGDRule         ``autograd``
 ``finite-difference``     complex step or central differences; SGDRule (none: numpy)
+``MODULE:CALLABLE``       your function (``user_backend.py``)          (yours)
 ========================  ==========================================  ==================
 
 SGDRule is ``analytic_sgd.numeric.update_rule.SGDRule``: ``torch.optim.SGD``'s update (given the
-same gradient, the same bits: ``tests/test_update_rule.py``); JAX
-and autograd have no optimizer with torch's semantics, so only their gradients are theirs.
+same gradient, the same bits: ``tests/test_update_rule.py``); JAX and autograd have no
+optimizer, so only their gradients are theirs. optax's ``sgd`` cannot express dampening or
+maximize: such problems are refused (``--against all`` skips optax for them).
 
 Modes: ``gradient`` (loss and gradient at the start, on each batch of the first epoch)
 and ``trajectory`` (the whole run; each backend follows its own parameters, and its
 step k is compared with the reference's step k).
 
 Frameworks are imported only when their adapter is made; a missing one raises
-MissingExtraError naming the extra (``pip install 'analytic-sgd[jax]'``).
+MissingExtraError naming the extra (``pip install 'analytic-sgd[jax]'``). ``"all"`` runs
+every installed backend; ``plan_backends`` says which ones it skips, and why.
 
 >>> from analytic_sgd.problems.problem import example_problem
 >>> (report,) = crosscheck(example_problem("worked-linear"), ["finite-difference"])
@@ -41,39 +46,50 @@ from collections.abc import Sequence
 from ..errors import MissingExtraError, OptionError
 from .adapter import Adapter, float_arithmetic
 from .finite_difference import choose_method
+from .optax_adapter import refuse_for_optax
 from .reference import Reference, gradient_reference, trajectory_reference
 from .report import Report, Row, compare
 from .tolerance import FORMULA, Tolerance, default_tolerance, tolerance_for
+from .user_module import is_user_backend, load_callable, protocol_of
 
 __all__ = ["BACKENDS", "MODES", "FORMULA", "Report", "Row", "Tolerance", "Reference",
            "crosscheck", "check", "make_adapter", "require_backends", "reference_for",
-           "default_tolerance"]
+           "default_tolerance", "plan_backends", "is_user_backend"]
 
 # name -> (module, class, the framework it imports, the extra that installs it)
 BACKENDS = {
     "torch": ("torch_adapter", "TorchAdapter", "torch", "torch"),
     "jax": ("jax_adapter", "JaxAdapter", "jax", "jax"),
+    "optax": ("optax_adapter", "OptaxAdapter", "optax", "optax"),
     "autograd": ("autograd_adapter", "AutogradAdapter", "autograd", "autograd"),
     "finite-difference": ("finite_difference", "FiniteDifferenceAdapter", None, None),
 }
 MODES = ("gradient", "trajectory")
+# what a backend cannot express, checked before anything runs: name -> check(settings)
+REFUSALS = {"optax": refuse_for_optax}
+
+
+def _missing(name: str) -> tuple[str, str] | None:
+    """(framework, extra) when the framework of backend ``name`` does not import."""
+    framework, extra = BACKENDS[name][2:]
+    if framework is not None:
+        try:
+            importlib.import_module(framework)
+        except ImportError:
+            return framework, extra
+    return None
 
 
 def require_backends(names: Sequence[str]) -> None:
     """Raise OptionError for an unknown backend, MissingExtraError (naming every missing
-    extra) unless each framework imports."""
+    extra) unless each framework imports. ``MODULE:CALLABLE`` names are checked when their
+    adapter is made."""
+    names = [n for n in names if not is_user_backend(n)]
     unknown = [n for n in names if n not in BACKENDS]
     if unknown:
         raise OptionError(f"unknown backend {', '.join(unknown)}; choose from "
-                          f"{', '.join(BACKENDS)} or all")
-    missing = []
-    for name in names:
-        framework, extra = BACKENDS[name][2:]
-        if framework is not None:
-            try:
-                importlib.import_module(framework)
-            except ImportError:
-                missing.append((framework, extra))
+                          f"{', '.join(BACKENDS)}, all, or MODULE:CALLABLE")
+    missing = [m for m in map(_missing, names) if m is not None]
     if missing:
         which = " and ".join(f for f, _ in missing)
         extra = ",".join(e for _, e in missing)
@@ -81,8 +97,34 @@ def require_backends(names: Sequence[str]) -> None:
                                 f"install it with: pip install 'analytic-sgd[{extra}]'")
 
 
+def plan_backends(problem, against: Sequence[str] | str) -> tuple[list[str], list[str]]:
+    """The backends to run and, for ``"all"``, one line for each backend it skips: not
+    installed (naming the extra), or unable to express the problem's settings."""
+    if against != "all":
+        return ([against] if isinstance(against, str) else list(against)), []
+    names, skipped = [], []
+    for name in BACKENDS:
+        missing = _missing(name)
+        if missing is not None:
+            skipped.append(f"{name}: skipped, {missing[0]} is not installed (pip install "
+                           f"'analytic-sgd[{missing[1]}]')")
+            continue
+        try:
+            REFUSALS.get(name, lambda s: None)(problem.settings)
+        except OptionError as exc:
+            skipped.append(f"{name}: skipped, it cannot run this problem: {exc}")
+            continue
+        names.append(name)
+    return names, skipped
+
+
 def make_adapter(name: str, problem, dtype: str, *, fd_method: str = "auto") -> Adapter:
-    """The adapter of backend ``name`` for ``problem`` in ``dtype`` (imports its framework)."""
+    """The adapter of backend ``name`` (or ``MODULE:CALLABLE``) for ``problem`` in ``dtype``
+    (imports its framework, or the user's module)."""
+    if is_user_backend(name):
+        from .user_backend import UserAdapter
+
+        return UserAdapter(problem, dtype, name)
     require_backends([name])
     module, cls = BACKENDS[name][:2]
     adapter = getattr(importlib.import_module(f".{module}", __name__), cls)
@@ -118,14 +160,18 @@ def check(problem, backend: str, *, dtype: str = "float64", mode: str = "traject
 def crosscheck(problem, against: Sequence[str] | str, *, dtype: str = "float64",
                mode: str = "trajectory", atol: float | None = None, rtol: float | None = None,
                fd_method: str = "auto", reference: str = "exact") -> list[Report]:
-    """Reports of each backend in ``against`` (names of BACKENDS, or "all") on ``problem``.
+    """Reports of each backend in ``against`` (names of BACKENDS, ``MODULE:CALLABLE``, or
+    "all": every installed backend that can express the problem) on ``problem``.
 
-    Every framework must be installed (MissingExtraError otherwise, before any run); the
-    reference is computed once and shared.
+    A named framework must be installed (MissingExtraError otherwise, before any run) and
+    able to express the settings (OptionError); the reference is computed once and shared.
     """
-    names = list(BACKENDS) if against == "all" else [against] if isinstance(against, str) else (
-        list(against))
+    names, _ = plan_backends(problem, against)
     require_backends(names)
+    for name in names:
+        REFUSALS.get(name, lambda s: None)(problem.settings)
+        if is_user_backend(name):  # a usage error before any run
+            protocol_of(load_callable(name)[0], name)
     if "finite-difference" in names:
         choose_method(problem.model, fd_method)  # a usage error before any run
     ref = reference_for(problem, mode, dtype, reference)

@@ -6,10 +6,10 @@ float64 runs enable 64-bit mode (``jax.enable_x64``) for the duration of the run
 float32 runs use JAX's default 32-bit mode. Functions are not ``jax.jit``-compiled: each
 operation runs eagerly, as the gradient of a one-off script would.
 
-JAX has no optimizer with ``torch.optim.SGD``'s semantics (optax's ``sgd`` differs in
-momentum and weight decay), so the update is ``analytic_sgd.numeric.update_rule.SGDRule``, which follows
-torch's update (the same bits given the same gradient): in trajectory mode only the gradients
-are JAX's.
+JAX itself has no optimizer, so the update is ``analytic_sgd.numeric.update_rule.SGDRule``,
+which follows torch's update (the same bits given the same gradient): in trajectory mode
+only the gradients are JAX's. The ``optax`` backend (``optax_adapter.py``) runs optax's own
+``sgd`` instead (torch's momentum semantics when dampening is 0).
 
 Needs the ``jax`` extra (``pip install 'analytic-sgd[jax]'``), imported when an adapter is
 made.

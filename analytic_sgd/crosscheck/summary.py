@@ -101,10 +101,12 @@ def _backend(report: Report, all_rows: bool) -> list[str]:
     return lines
 
 
-def render_report(reports: Sequence[Report], problem, *, all_rows: bool = False) -> str:
-    """The text of a cross-check: header, one block per backend, and the overall verdict."""
+def render_report(reports: Sequence[Report], problem, *, all_rows: bool = False,
+                  skipped: Sequence[str] = ()) -> str:
+    """The text of a cross-check: header, one block per backend, a line for each backend
+    skipped, and the overall verdict."""
     if not reports:
-        return "no backend was run\n"
+        return "".join(f"{line}\n" for line in skipped) + "no backend was run\n"
     first = reports[0]
     steps = first.steps
     if first.mode == "trajectory":
@@ -119,6 +121,8 @@ def render_report(reports: Sequence[Report], problem, *, all_rows: bool = False)
              f"a row agrees when {FORMULA}  (a: the backend's value, b: the reference's)", ""]
     for report in reports:
         lines += _backend(report, all_rows) + [""]
+    if skipped:
+        lines += [*skipped, ""]
     failed = [r.backend for r in reports if not r.passed]
     n = len(reports)
     if failed:

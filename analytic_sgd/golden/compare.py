@@ -110,5 +110,5 @@ def check_file(source, *, rtol: float = 0.0, atol: float = 0.0,
         raise GoldenFileError(f"golden file {source} holds {doc['example']} in "
                               f"{doc['arithmetic']}: name it {expected_name}")
     problem = problem_from_document(doc, str(source))
-    return compare_documents(doc, golden_document(problem, doc["arithmetic"]),
-                             rtol=rtol, atol=atol, file=name)
+    regenerated = golden_document(problem, doc["arithmetic"], note=doc["note"])
+    return compare_documents(doc, regenerated, rtol=rtol, atol=atol, file=name)

@@ -1,22 +1,22 @@
 """A golden document computed now from a Problem (or a named example): its problem
-(settings, batches, data written exactly with their SHA-256), its steps, and its JSON
-text (``dumps``)."""
+(settings, batches, data as the run reads them, with their SHA-256: ``data.py``), its
+steps, and its JSON text (``dumps``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from ..conventions.arithmetic import Arithmetic, get_arithmetic
 from ..errors import OptionError
+from ..problems.examples import EXAMPLES
 from ..problems.problem import Problem, example_problem
 from ..render.table import table_dict
 from ..version import VERSION
-from .spec import ARITHMETICS, DATA_DTYPES, FORMAT, FORMAT_VERSION, GoldenFileError
+from .data import data_sha256, dtype_name, stored_array, value_text
+from .spec import ARITHMETICS, FORMAT, FORMAT_VERSION, GoldenFileError
 
 EXACT_EPOCHS = {"rollercoaster": 1}
 NOTES = {("rollercoaster", "exact"): (
@@ -51,28 +51,18 @@ def _decimal(value: Any) -> str:
     return str(value)
 
 
-def _canonical(a: np.ndarray) -> np.ndarray:
-    a = np.asarray(a)
-    a = a.astype(np.int64) if a.dtype.kind in "iub" else a
-    if a.dtype.name not in DATA_DTYPES:
-        raise GoldenFileError(f"golden data must be float32, float64 or integers, not {a.dtype}")
-    return np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
-
-
-def data_sha256(x: np.ndarray, y: np.ndarray) -> str:
-    """SHA-256 (hex) of x's bytes then y's, C order, little-endian, in their dtypes."""
-    return hashlib.sha256(_canonical(x).tobytes() + _canonical(y).tobytes()).hexdigest()
-
-
-def _exact_text(v) -> str:
-    return str(int(v)) if isinstance(v, (int, np.integer)) else format(Decimal(float(v)), "f")
-
-
-def _data(problem) -> dict:
-    x, y = _canonical(problem.x), _canonical(problem.y)
-    text = np.vectorize(_exact_text, otypes=[object])
-    return {"recipe": problem.name, "sha256": data_sha256(x, y),
-            "dtype": {"x": x.dtype.name, "y": y.dtype.name},
+def _data(problem: Problem, arithmetic: Arithmetic) -> dict:
+    """The data as the run in ``arithmetic`` reads them (``data.py``), written exactly. The
+    recipe is the example whose data these are, when they are (else null)."""
+    x = stored_array(problem.x, problem.x_exact, arithmetic)
+    y = stored_array(problem.y, problem.y_exact, arithmetic)
+    digest = data_sha256(x, y)
+    recipe = None
+    if problem.name in EXAMPLES:
+        ex = example_problem(problem.name)
+        recipe = problem.name if data_sha256(ex.x, ex.y) == digest else None
+    text = np.vectorize(value_text, otypes=[object])
+    return {"recipe": recipe, "sha256": digest, "dtype": {"x": dtype_name(x), "y": dtype_name(y)},
             "x": text(x).tolist(), "y": text(y).tolist()}
 
 
@@ -95,36 +85,45 @@ def _float64_of_irrationals(traj) -> list[dict]:
     return out
 
 
-def golden_document(problem: Problem | str, arithmetic: str | Arithmetic) -> dict:
-    """The golden file of ``problem`` (a Problem, or the name of an example) in
-    ``arithmetic``, computed now, as a JSON object."""
+def problem_section(problem: Problem, arithmetic: str | Arithmetic) -> dict:
+    """The "problem" object of a golden file of ``problem`` in ``arithmetic``: model, params,
+    loss, settings, batches and data, without running anything."""
     a = golden_arithmetic(arithmetic)
-    p = golden_problem(problem, a) if isinstance(problem, str) else problem
-    example = p.name
-    table = table_dict(traj := p.run(a))
-    plan, settings = p.plan, p.settings
-    batches = plan.batches(len(p.y))
-    steps = table["steps"]
-    if a.exact:
-        for step, extra in zip(steps, _float64_of_irrationals(traj)):
-            if extra:
-                step["float64"] = extra
-    problem = {
-        "model": table["model"], "inputs": table["inputs"], "params": table["params"],
-        "loss": table["loss"], "lr": settings.lr.text, "batch_size": plan.batch_size,
-        "epochs": plan.epochs, "init": {k: _decimal(v) for k, v in p.start.items()},
+    plan, settings = problem.plan, problem.settings
+    return {
+        "model": problem.model.text, "inputs": list(problem.model.input_names),
+        "params": list(problem.model.param_names), "loss": problem.loss.name,
+        "lr": settings.lr.text, "batch_size": plan.batch_size, "epochs": plan.epochs,
+        "init": {k: _decimal(v) for k, v in problem.start.items()},
         "update": {"momentum": _decimal(settings.momentum),
                    "dampening": _decimal(settings.dampening),
                    "nesterov": bool(settings.nesterov),
                    "weight_decay": _decimal(settings.weight_decay),
                    "maximize": bool(settings.maximize)},
         "shuffle": bool(plan.shuffle), "seed": plan.seed, "drop_last": bool(plan.drop_last),
-        "batches": [[b.tolist() for b in epoch] for epoch in batches], "data": _data(p),
+        "batches": [[b.tolist() for b in epoch] for epoch in plan.batches(len(problem.y))],
+        "data": _data(problem, a),
     }
+
+
+def golden_document(problem: Problem | str, arithmetic: str | Arithmetic, *,
+                    note: str | None = None) -> dict:
+    """The golden file of ``problem`` (a Problem, or the name of an example) in
+    ``arithmetic``, computed now, as a JSON object. ``note`` defaults to the example's own
+    note (NOTES) when ``problem`` is an example's name, else to ""."""
+    a = golden_arithmetic(arithmetic)
+    p = golden_problem(problem, a) if isinstance(problem, str) else problem
+    if note is None:
+        note = NOTES.get((p.name, a.name), "") if isinstance(problem, str) else ""
+    traj = p.run(a)
+    steps = table_dict(traj)["steps"]
+    if a.exact:
+        for step, extra in zip(steps, _float64_of_irrationals(traj)):
+            if extra:
+                step["float64"] = extra
     return {"format": FORMAT, "format_version": FORMAT_VERSION,
-            "written_by": f"analytic-sgd {VERSION}", "example": example,
-            "arithmetic": a.name, "note": NOTES.get((example, a.name), ""),
-            "problem": problem, "steps": steps}
+            "written_by": f"analytic-sgd {VERSION}", "example": p.name,
+            "arithmetic": a.name, "note": note, "problem": problem_section(p, a), "steps": steps}
 
 
 _EXPANDED = {(), ("problem",), ("problem", "data"), ("steps",)}

@@ -3,7 +3,8 @@ settings and batches, so that a file can be regenerated without the command line
 
 The model is parsed from its text with the file's parameters and inputs (never
 evaluated), the loss is looked up by name among the registered losses, the data are the
-file's own values in their stored dtype, and the batches are the file's: the seeded
+file's own values in their stored dtype (exact values of ``decimal`` data as the exact
+twins of their floats), and the batches are the file's: the seeded
 shuffle it names, or its recorded orders.
 
 >>> from analytic_sgd.golden import load_golden
@@ -41,7 +42,12 @@ def problem_from_document(doc: dict, source: str = "golden document") -> Problem
     """The Problem a validated golden document records; GoldenFileError naming ``source``
     when its model, loss or settings cannot be used."""
     p = doc["problem"]
-    x, y = DocumentValidator(source).data(p["data"], len(p["inputs"]))
+    x, y = DocumentValidator(source).data(p["data"], len(p["inputs"]), doc["arithmetic"])
+    exact = {}  # decimal data: floats for the arrays, the Fractions as the exact twins
+    for key, values in (("x", x), ("y", y)):
+        if values.dtype == object:
+            exact[f"{key}_exact"] = values.tolist()
+    x, y = (np.asarray(v, dtype=np.float64) if v.dtype == object else v for v in (x, y))
     try:
         model = parse_model(p["model"], p["params"], p["inputs"])
         loss = get_loss(p["loss"])
@@ -54,4 +60,4 @@ def problem_from_document(doc: dict, source: str = "golden document") -> Problem
         raise GoldenFileError(f"golden file {source}: its problem cannot be replayed: {exc}") \
             from None
     return Problem(model, loss, x, y, settings, plan, init=dict(p["init"]),
-                   name=p["data"]["recipe"] or doc["example"])
+                   name=p["data"]["recipe"] or doc["example"], **exact)

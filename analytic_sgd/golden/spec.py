@@ -14,7 +14,8 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "ARITHMETICS", "DATA_DTYPES", "GoldenFile
            "fraction_or_none"]
 
 FORMAT, FORMAT_VERSION = "analytic-sgd golden trajectory", 1
-DATA_DTYPES = {"float32": np.float32, "float64": np.float64, "int64": np.int64}
+# the dtypes of stored data; "decimal": exact values (exact files of data read from text)
+DATA_DTYPES = {"float32": np.float32, "float64": np.float64, "int64": np.int64, "decimal": object}
 
 
 class GoldenFileError(DataError):

@@ -7,8 +7,10 @@ import importlib.resources
 import os
 from pathlib import Path
 
+from ..conventions.arithmetic import Arithmetic
 from ..files import write_atomic
 from ..problems.examples import EXAMPLES
+from ..problems.problem import Problem
 from .document import dumps, golden_document
 from .spec import ARITHMETICS
 from .validate import DocumentValidator
@@ -24,10 +26,22 @@ def file_name(example: str, arithmetic: str) -> str:
     return f"{example}.{arithmetic}.json"
 
 
-def write_golden(path: str | os.PathLike, document: dict) -> Path:
-    """Validate ``document`` and write it to ``path`` atomically (``analytic_sgd.files``:
-    ``path`` holds the old file or the new one, never a part); return the path."""
+def write_golden(source: Problem | str | dict, path: str | os.PathLike,
+                 arithmetic: str | Arithmetic = "float64") -> Path:
+    """Write the golden file of ``source`` to ``path`` atomically (``analytic_sgd.files``:
+    ``path`` holds the old file or the new one, never a part); return the path.
+
+    ``source`` is a Problem or an example's name (its run in ``arithmetic`` is computed
+    now), or a golden document already computed (a dict, validated before it is written).
+    """
     path = Path(path)
+    if isinstance(source, dict):
+        document = source
+    elif isinstance(source, (Problem, str)):
+        document = golden_document(source, arithmetic)
+    else:
+        raise TypeError(f"write_golden writes a Problem, an example's name or a golden "
+                        f"document, not {type(source).__name__}")
     DocumentValidator(str(path)).document(document)
     return write_atomic(path, dumps(document))
 
@@ -36,5 +50,5 @@ def write_all(directory: str | os.PathLike, examples=None) -> list[Path]:
     """Write the golden files of ``examples`` (default: all) in every arithmetic."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    return [write_golden(directory / file_name(ex, a), golden_document(ex, a))
+    return [write_golden(ex, directory / file_name(ex, a), a)
             for ex in (examples or EXAMPLES) for a in ARITHMETICS]

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..conventions.arithmetic import get_arithmetic
 from ..version import VERSION
-from .document import data_sha256
+from .data import data_sha256
 from .spec import ARITHMETICS, DATA_DTYPES, FORMAT, FORMAT_VERSION, GoldenFileError, fraction_or_none
 
 _QUANTITIES = ("params", "loss", "grad", "updated")
@@ -69,7 +69,7 @@ class DocumentValidator:
             self.typed(doc[key], key, (str,), "a string")
         if doc["arithmetic"] not in ARITHMETICS:
             self.fail("arithmetic", f"{doc['arithmetic']!r} is not one of {', '.join(ARITHMETICS)}")
-        names = self.problem(doc["problem"])
+        names = self.problem(doc["problem"], doc["arithmetic"])
         for k, step in enumerate(self.typed(doc["steps"], "steps", (list,), "a list")):
             self.step(step, f"steps[{k}] (step {k + 1})", names, doc["arithmetic"])
         batches = [len(b) for e in doc["problem"]["batches"] for b in e]
@@ -78,7 +78,7 @@ class DocumentValidator:
                       f"{len(batches)} batches of problem.batches (or their sizes)")
         return doc
 
-    def problem(self, p) -> list[str]:
+    def problem(self, p, arithmetic: str | None = None) -> list[str]:
         self.obj(p, "problem", ("model", "inputs", "params", "loss", "lr", "batch_size",
                                 "epochs", "init", "update", "shuffle", "seed", "drop_last",
                                 "batches", "data"))
@@ -110,7 +110,7 @@ class DocumentValidator:
                 for e in epochs):
             self.fail("problem.batches", "must hold, for each epoch, a list of batches of "
                       "row indices")
-        self.data(p["data"], len(p["inputs"]))
+        self.data(p["data"], len(p["inputs"]), arithmetic)
         n = len(p["data"]["y"])
         if any(not 0 <= i < n for e in epochs for b in e for i in b):
             self.fail("problem.batches", f"has a row index outside 0..{n - 1}")
@@ -126,6 +126,9 @@ class DocumentValidator:
         out = np.empty(flat.size, dtype=DATA_DTYPES[dtype])
         for i, text in enumerate(flat.flat):
             q = self.decimal(text, f"{where}[{i}]")
+            if dtype == "decimal":
+                out[i] = q
+                continue
             with np.errstate(all="ignore"):
                 try:
                     out[i] = float(q) if dtype != "int64" else int(q)
@@ -136,12 +139,16 @@ class DocumentValidator:
                 self.fail(f"{where}[{i}]", f"{text[:40]} is not exactly a {dtype} value")
         return out.reshape(shape)
 
-    def data(self, d, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def data(self, d, k: int, arithmetic: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of a "data" object: Fractions for ``decimal`` data (exact files only)."""
         self.obj(d, "problem.data", ("recipe", "sha256", "dtype", "x", "y"))
         dtype = self.obj(d["dtype"], "problem.data.dtype", ("x", "y"))
         for key in ("x", "y"):
             if dtype[key] not in DATA_DTYPES:
                 self.fail(f"problem.data.dtype.{key}", f"must be one of {', '.join(DATA_DTYPES)}")
+            if dtype[key] == "decimal" and arithmetic and not get_arithmetic(arithmetic).exact:
+                self.fail(f"problem.data.dtype.{key}", f"decimal data belong in exact files, "
+                          f"not in {arithmetic} files")
         n = len(self.typed(d["y"], "problem.data.y", (list,), "a list"))
         x = self.array(d["x"], "problem.data.x", dtype["x"], (n,) if k == 1 else (n, k))
         y = self.array(d["y"], "problem.data.y", dtype["y"], (n,))

@@ -146,17 +146,19 @@ def table_json(traj, digits: int | None = None) -> str:
 
 
 def table_csv(traj, digits: int | None = None) -> str:
-    """One row per step: epoch, batch, n, params before, loss, grad, params after (unrounded)."""
+    """One row per step: an unnamed row index (0, 1, ...), epoch, batch, n, params before,
+    loss, grad, params after (unrounded). The layout pandas' ``to_csv`` writes, so that
+    pytest-regressions' ``num_regression`` reads the file as its expected values."""
     names, a = traj.param_names, traj.arithmetic
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     lr = ["lr"] if traj.varying_lr else []
-    writer.writerow(["epoch", "batch", "n", *lr, *names, "loss", *(f"dl/d{p}" for p in names),
-                     *(f"{p}_after" for p in names)])
-    for s in traj.steps:
+    writer.writerow(["", "epoch", "batch", "n", *lr, *names, "loss",
+                     *(f"dl/d{p}" for p in names), *(f"{p}_after" for p in names)])
+    for k, s in enumerate(traj.steps):
         values = [*([s.lr] if lr else []), *s.params, s.loss, *s.grad, *s.updated]
         text = [str(a.json(v)) for v in values]
-        writer.writerow([s.epoch, s.batch, s.n, *text])
+        writer.writerow([k, s.epoch, s.batch, s.n, *text])
     return out.getvalue()
 
 
@@ -170,10 +172,12 @@ def table_pandas(traj):
         ) from None
     text = table_csv(traj)
     counts = ("epoch", "batch", "n")
-    header = text.split("\n", 1)[0].split(",")
+    header = text.split("\n", 1)[0].split(",")[1:]
     # exact values stay text that fractions.Fraction reads; floats are read by pandas
     exact = {c: str for c in header if c not in counts} if traj.arithmetic.exact else None
-    return pd.read_csv(io.StringIO(text), dtype=exact)
+    frame = pd.read_csv(io.StringIO(text), dtype=exact, index_col=0)
+    frame.index.name = None
+    return frame
 
 
 TABLE_FORMATS = {"text": table_text, "markdown": table_markdown, "latex": table_latex,
