@@ -23,7 +23,9 @@ import io
 import json
 from fractions import Fraction
 
-from ..errors import MissingExtraError
+import sympy as sp
+
+from ..errors import MissingExtraError, OptionError
 
 __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
            "table_dict", "table_latex", "table_html", "table_pandas", "TABLE_FORMATS",
@@ -90,15 +92,81 @@ def table_markdown(traj, digits: int | None = None) -> str:
     return "\n".join(lines + ([f"\n{note}"] if note else [])) + "\n"
 
 
-def table_latex(traj, digits: int | None = None) -> str:
-    """A booktabs tabular (needs ``\\usepackage{booktabs}``)."""
-    cells = _cells(traj, digits)
-    heads = [rf"$\partial l/\partial {h[4:]}$" if h.startswith("dl/d") else h for h, _ in cells]
-    lines = [r"\begin{tabular}{" + "r" * len(cells) + "}", r"\toprule",
-             " & ".join(heads) + r" \\", r"\midrule"]
-    lines += [" & ".join(str(vs[r]) for _, vs in cells) + r" \\" for r in range(len(traj))]
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    return "\n".join(lines) + "\n"
+def _tex_cell(v, digits: int | None) -> str:
+    """A cell in math mode: a true minus sign, exact fractions as ``\\tfrac``."""
+    if isinstance(v, int):
+        return str(v)
+    if digits is None and isinstance(v, sp.Basic):
+        if v.is_Rational:
+            sign = "-" if v < 0 else ""
+            value = abs(v)
+            body = str(value.p) if value.q == 1 else rf"\tfrac{{{value.p}}}{{{value.q}}}"
+            return f"${sign}{body}$"
+        return f"${sp.latex(v)}$"
+    return f"${_number(v, digits)}$"
+
+
+LATEX_WIDTH = 27.0  # em: the widest table, column gaps included, that fits a beamer frame
+
+
+def _groups(widths: list[float], keys: int, budget: float) -> list[list[int]]:
+    """Column indices per stacked block: the key columns, then as many others as fit."""
+    gap = 1.3
+    base = sum(widths[:keys]) + gap * keys
+    groups, current, used = [], [], base
+    for j in range(keys, len(widths)):
+        if current and used + widths[j] + gap > budget:
+            groups.append(current)
+            current, used = [], base
+        current.append(j)
+        used += widths[j] + gap
+    return groups + [current]
+
+
+def _tabular(heads, cells, keys: int, groups: list[list[int]], rows: range) -> str:
+    width = keys + max(len(g) for g in groups)
+    lines = [r"\begin{tabular}{" + "r" * width + "}", r"\toprule"]
+    for k, group in enumerate(groups):
+        chosen = [*range(keys), *group]
+        pad = " &" * (width - len(chosen))
+        if k:
+            lines.append(r"\midrule")
+        lines += [" & ".join(heads[j] for j in chosen) + pad + r" \\", r"\midrule"]
+        lines += [" & ".join(cells[j][r] for j in chosen) + pad + r" \\" for r in rows]
+    return "\n".join([*lines, r"\bottomrule", r"\end{tabular}"]) + "\n"
+
+
+PAGE_LINES = {"article": 40, "beamer": 12}  # table lines (headers and rows) per page or frame
+
+
+def table_latex(traj, digits: int | None = None, standalone: str | None = None) -> str:
+    """A booktabs tabular (needs ``\\usepackage{booktabs}``): true minus signs, exact values as
+    ``\\tfrac``; a table wider than a slide is stacked (the step columns, then as many value
+    columns as fit, block under block). ``standalone`` ("article" or "beamer") gives a complete
+    document: the rows split over pages or frames, and the note on a rising loss."""
+    from .formula import tex_width
+    from .latex_document import KINDS
+    from .latex_document import standalone as document
+
+    columns = table_columns(traj)
+    heads = [rf"$\partial l/\partial {h[4:]}$" if h.startswith("dl/d") else
+             (f"${h[:-6]}$ after" if h.endswith(" after") else h) for h, _ in columns]
+    cells = [[_tex_cell(v, digits) for v in values] for _, values in columns]
+    widths = [max(tex_width(c.strip("$")) for c in [head, *col]) for head, col in zip(heads, cells)]
+    keys = sum(h in ("epoch", "batch", "n") for h, _ in columns)
+    groups = _groups(widths, keys, LATEX_WIDTH)
+    if standalone is None:
+        return _tabular(heads, cells, keys, groups, range(len(traj)))
+    if standalone not in KINDS:
+        raise OptionError.for_field("standalone", standalone, f"one of {', '.join(KINDS)}")
+    per = max(1, PAGE_LINES[standalone] // len(groups) - 1)
+    parts = [("SGD, batch by batch" + (f", steps {k + 1} to {min(k + per, len(traj))}"
+                                       if len(traj) > per else ""),
+              "\\begin{center}\n" + _tabular(heads, cells, keys, groups,
+                                              range(k, min(k + per, len(traj)))) + "\\end{center}")
+             for k in range(0, len(traj), per)]
+    title = f"SGD on {traj.meta.get('model', 'the model')}, {traj.meta.get('loss', '')}".strip(", ")
+    return document(parts, standalone, title, _note(traj))
 
 
 def table_html(traj, digits: int | None = 6) -> str:
@@ -172,6 +240,12 @@ TABLE_FORMATS = {"text": table_text, "markdown": table_markdown, "latex": table_
                  "csv": table_csv, "json": table_json}
 
 
-def render_table(traj, fmt: str = "text", digits: int | None = None) -> str:
-    """The trajectory in ``fmt``: text, markdown, latex, csv or json."""
+def render_table(traj, fmt: str = "text", digits: int | None = None,
+                 standalone: str | None = None) -> str:
+    """The trajectory in ``fmt``: text, markdown, latex, csv or json; a LaTeX document of kind
+    ``standalone`` (article, beamer) when given."""
+    if standalone is not None:
+        if fmt != "latex":
+            raise OptionError.for_field("standalone", standalone, "used with the latex format only")
+        return table_latex(traj, digits, standalone)
     return TABLE_FORMATS[fmt](traj, digits)
