@@ -17,8 +17,8 @@ writes them.
 >>> lines = derivation_text(derive(linear(), mse)).splitlines()
 >>> lines[0]
 'Model  ŷ = b + w*x    inputs: x    parameters: w, b'
->>> [line for line in lines if "factors" in line]
-['  factors      = Σ_i [(1/n) · (2*r_i) · 1 · 1 · x_i]']
+>>> [line for line in lines if "factors" in line][0]
+'  factors      = Σ_i [(1/n) · (2*r_i) · 1 · 1 · x_i]'
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from ..symbolic.derive import INDEX
 from . import formula as fm
 from . import latex_document as ld
 from . import notation as nt
+from .notation import expr_text
 
 PROOF_METHOD = "expand(split sums of chain_rule - diff(l, p)) == 0, else simplify(...) == 0"
 
@@ -53,13 +54,8 @@ class Block:
     rows: list
 
 
-def expr_text(expr) -> str:
-    """``expr`` for a terminal: ``2*Σ_i ((b + w*x_i - y_i)*x_i)/n``."""
-    return nt.text(expr)
-
-
 def partial_tex(of, wrt) -> str:
-    return rf"\frac{{\partial {nt.tex(of)}}}{{\partial {nt.tex(wrt)}}}"
+    return rf"\frac{{\partial {nt.expr_tex(of)}}}{{\partial {nt.expr_tex(wrt)}}}"
 
 
 def yhat() -> fm.M:
@@ -75,7 +71,7 @@ def loss_definition(loss) -> fm.Named:
     inner = fm.Sigma(fm.M(term, keep_order=True))
     inner = inner if factor == 1 else fm.Seq([fm.M(factor), inner])
     mark = sp.Symbol("QQQ")
-    mml = nt.mathml(loss.apply_outer(mark)).replace("<mi>QQQ</mi>", fm.mathml(inner))
+    mml = nt.expr_mathml(loss.apply_outer(mark)).replace("<mi>QQQ</mi>", fm.mathml(inner))
     return fm.Named(loss.outer.text(fm.text(inner)), loss.outer.latex(fm.tex(inner)), mml)
 
 

@@ -94,11 +94,11 @@ def _simple(f) -> bool:
 
 def text(f) -> str:
     if isinstance(f, M):
-        return nt.text(f.expr, order="none" if f.keep_order else None)
+        return nt.expr_text(f.expr, order="none" if f.keep_order else None)
     if isinstance(f, Named):
         return f.text
     if isinstance(f, Partial):
-        return f"∂{nt.text(f.of)}/∂{nt.text(f.wrt)}"
+        return f"∂{nt.expr_text(f.of)}/∂{nt.expr_text(f.wrt)}"
     if isinstance(f, Sigma):
         return f"Σ_i [{text(f.body)}]" if _is_sum(f.body) else f"Σ_i {_text_factor(f.body)}"
     if isinstance(f, Paren):
@@ -163,11 +163,11 @@ _OPS_TEX = {"": " ", "+": " + ", "-": " - ", "=": " = ", "·": r" \cdot "}
 
 def _atom_tex(f) -> str:
     if isinstance(f, M):
-        return nt.tex(f.expr, order="none" if f.keep_order else None)
+        return nt.expr_tex(f.expr, order="none" if f.keep_order else None)
     if isinstance(f, Named):
         return f.tex
     if isinstance(f, Partial):
-        return rf"\frac{{\partial {nt.tex(f.of)}}}{{\partial {nt.tex(f.wrt)}}}"
+        return rf"\frac{{\partial {nt.expr_tex(f.of)}}}{{\partial {nt.expr_tex(f.wrt)}}}"
     if isinstance(f, Factors):
         return r" \cdot ".join(_paren_tex(i) for i in f.items)
     return _tokens_tex(_flatten(f))
@@ -300,12 +300,12 @@ def _mo(op: str) -> str:
 
 def _atom_mathml(f) -> str:
     if isinstance(f, M):
-        return nt.mathml(f.expr, order="none" if f.keep_order else None)
+        return nt.expr_mathml(f.expr, order="none" if f.keep_order else None)
     if isinstance(f, Named):
         return f.mathml
     if isinstance(f, Partial):
-        return (f"<mfrac><mrow><mo>∂</mo>{nt.mathml(f.of)}</mrow>"
-                f"<mrow><mo>∂</mo>{nt.mathml(f.wrt)}</mrow></mfrac>")
+        return (f"<mfrac><mrow><mo>∂</mo>{nt.expr_mathml(f.of)}</mrow>"
+                f"<mrow><mo>∂</mo>{nt.expr_mathml(f.wrt)}</mrow></mfrac>")
     if isinstance(f, Factors):
         parts = []
         for i in f.items:

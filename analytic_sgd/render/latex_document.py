@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from ..errors import OptionError
 
-__all__ = ["KINDS", "standalone", "tex_text"]
+__all__ = ["DOCUMENT_KINDS", "standalone", "tex_text"]
 
-KINDS = ("article", "beamer")
+DOCUMENT_KINDS = ("article", "beamer")
 PACKAGES = "\\usepackage{amsmath}\n\\usepackage{amssymb}\n\\usepackage{booktabs}\n"
 
 
@@ -36,8 +36,8 @@ def breaks(body: str) -> str:
 def standalone(sections: list[tuple[str, str]], kind: str, title: str, note: str = "") -> str:
     """A complete document of ``kind`` (article or beamer) holding ``sections`` (title, LaTeX
     body) and a closing ``note`` (plain text)."""
-    if kind not in KINDS:
-        raise OptionError.for_field("standalone", kind, f"one of {', '.join(KINDS)}")
+    if kind not in DOCUMENT_KINDS:
+        raise OptionError.for_field("standalone", kind, f"one of {', '.join(DOCUMENT_KINDS)}")
     if kind == "article":
         head = f"\\documentclass{{article}}\n{PACKAGES}\\allowdisplaybreaks\n"
         body = [f"\\section*{{{tex_text(t)}}}\n{b}" for t, b in sections]

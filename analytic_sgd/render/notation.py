@@ -9,11 +9,11 @@ the printers write ``Σ_i`` / ``\sum_{i=1}^{n}`` for sums and never ``idx(i)``.
 >>> import analytic_sgd as asgd
 >>> d = asgd.derive(asgd.linear(), asgd.mse)
 >>> e = indexed(d.graph, d.chain("w").per_sample)
->>> text(e), tex(e)
+>>> expr_text(e), expr_tex(e)
 ('2*r_i*x_i', '2 r_{i} x_{i}')
->>> tex(indexed(d.graph, sp.Symbol("u1", real=True) * 2))
+>>> expr_tex(indexed(d.graph, sp.Symbol("u1", real=True) * 2))
 '2 u_{1,i}'
->>> "<mi>i</mi>" in mathml(e) and "idx" not in mathml(d.chain("w").closed_form)
+>>> "<mi>i</mi>" in expr_mathml(e) and "idx" not in expr_mathml(d.chain("w").closed_form)
 True
 """
 
@@ -28,7 +28,7 @@ from sympy.printing.str import StrPrinter
 
 from ..symbolic.derive import INDEX
 
-__all__ = ["HAT", "indexed", "text", "tex", "mathml", "split_name", "per_sample_symbols"]
+__all__ = ["HAT", "indexed", "expr_text", "expr_tex", "expr_mathml", "split_name", "per_sample_symbols"]
 
 _NAME = re.compile(r"^([A-Za-z]+)_?(\d*)$")
 
@@ -67,7 +67,7 @@ class _Text(StrPrinter):
         return f"Σ_{expr.limits[0][0]} ({self._print(expr.function)})"
 
 
-def text(expr, order: str | None = None) -> str:
+def expr_text(expr, order: str | None = None) -> str:
     """``expr`` for a terminal: ``*`` for products, ``^`` for powers, ``x_i``, ``Σ_i (...)``."""
     settings = {"order": order} if order else {}
     return _Text(settings).doprint(expr).replace("**", "^")
@@ -90,7 +90,7 @@ class _Tex(LatexPrinter):
         return expr.name
 
 
-def tex(expr, order: str | None = None) -> str:
+def expr_tex(expr, order: str | None = None) -> str:
     """``expr`` in LaTeX, with ``u_{1,i}`` for indexed numbered names."""
     settings = {"order": order} if order else {}
     return _Tex(settings).doprint(expr)
@@ -136,7 +136,7 @@ class _MathML(MathMLPresentationPrinter):
         return sub
 
 
-def mathml(expr, order: str | None = None) -> str:
+def expr_mathml(expr, order: str | None = None) -> str:
     """``expr`` as presentation MathML (the content of a ``<math>`` element)."""
     settings = {"order": order} if order else {}
     return _MathML(settings).doprint(expr)

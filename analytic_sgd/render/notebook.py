@@ -17,7 +17,8 @@ import sys
 
 from ..numeric.trajectory import Trajectory
 from ..symbolic.derive import Derivation
-from .derivation import derivation_latex, derivation_markdown
+from . import formula as fm
+from .derivation import blocks, derivation_markdown
 from .table import table_html
 
 __all__ = ["register_notebook_display", "derivation_repr_latex"]
@@ -25,8 +26,8 @@ __all__ = ["register_notebook_display", "derivation_repr_latex"]
 
 def derivation_repr_latex(d: Derivation) -> str:
     """``$$\\begin{aligned}...$$``: read by MathJax (Jupyter) and KaTeX (VS Code) alike."""
-    body = derivation_latex(d).replace("{align*}", "{aligned}").strip()
-    return f"$${body}$$"
+    rows = [row for block in blocks(d) for lhs, rhs, _ in block.rows for row in fm.tex_rows(lhs, rhs)]
+    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
 
 
 def register_notebook_display(shell=None) -> bool:

@@ -145,7 +145,7 @@ def table_latex(traj, digits: int | None = None, standalone: str | None = None) 
     columns as fit, block under block). ``standalone`` ("article" or "beamer") gives a complete
     document: the rows split over pages or frames, and the note on a rising loss."""
     from .formula import tex_width
-    from .latex_document import KINDS
+    from .latex_document import DOCUMENT_KINDS
     from .latex_document import standalone as document
 
     columns = table_columns(traj)
@@ -157,8 +157,8 @@ def table_latex(traj, digits: int | None = None, standalone: str | None = None) 
     groups = _groups(widths, keys, LATEX_WIDTH)
     if standalone is None:
         return _tabular(heads, cells, keys, groups, range(len(traj)))
-    if standalone not in KINDS:
-        raise OptionError.for_field("standalone", standalone, f"one of {', '.join(KINDS)}")
+    if standalone not in DOCUMENT_KINDS:
+        raise OptionError.for_field("standalone", standalone, f"one of {', '.join(DOCUMENT_KINDS)}")
     per = max(1, PAGE_LINES[standalone] // len(groups) - 1)
     parts = [("SGD, batch by batch" + (f", steps {k + 1} to {min(k + per, len(traj))}"
                                        if len(traj) > per else ""),

@@ -33,7 +33,7 @@ from sympy.printing.str import StrPrinter
 from ..conventions.loss import RESIDUAL, Loss
 from .model import Model, symbol
 
-__all__ = ["Node", "Graph", "build_graph", "LETTERS", "RESERVED"]
+__all__ = ["Node", "Graph", "build_graph", "LETTERS"]
 
 RESERVED = ("y", "n", "i", "l", "d", "e")  # never a node: data, count, index, loss, ∂, Euler's e
 # each role's letter, then the letters it falls back to when a name of the model takes it
