@@ -26,7 +26,8 @@ FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
          "batch_size": "--batch-size", "epochs": "--epochs", "seed": "--seed",
          "shuffle": "--shuffle", "drop_last": "--drop-last", "loss": "--loss",
          "arithmetic": "--arithmetic", "engine": "--engine", "dtype": "--dtype", "kind": "--kind",
-         "mode": "--mode", "reference": "--reference", "digits": "--digits"}
+         "mode": "--mode", "reference": "--reference", "digits": "--digits",
+         "exercises": "--exercises", "sample": "--sample", "standalone": "--standalone"}
 # the attribute of the parsed arguments that holds each field's text
 _ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
 

@@ -342,5 +342,6 @@ def mathml_rows(lhs, rhs: list, budget: float = BUDGET) -> str:
     for k, (first, tokens) in enumerate(layout(lhs, rhs, budget)):
         left = _atom_mathml(lhs) if k == 0 else ""
         mark = "<mo>=</mo>" if first else "<mspace width='2em'/>"
-        rows.append(f"<mtr><mtd>{left}</mtd><mtd>{mark}{_tokens_mathml(tokens)}</mtd></mtr>")
-    return "<mtable columnalign='right left'>" + "".join(rows) + "</mtable>"
+        rows.append(f"<mtr><mtd><mrow displaystyle='true'>{left}</mrow></mtd><mtd><mrow "
+                    f"displaystyle='true'>{mark}{_tokens_mathml(tokens)}</mrow></mtd></mtr>")
+    return "<mtable columnalign='right left' displaystyle='true'>" + "".join(rows) + "</mtable>"

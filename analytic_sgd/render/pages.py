@@ -36,7 +36,7 @@ from .mermaid import plain
 from .moment_section import moment_section
 from .textbook import Equations, chain_rule, local_derivatives, model_and_loss, unit_nodes
 
-__all__ = ["Case", "Table", "CASES", "COMMAND", "render_document", "render_index",
+__all__ = ["Case", "Table", "CASES", "published_rounding", "COMMAND", "render_document", "render_index",
            "write_documents", "stale_documents"]
 
 COMMAND = "analytic-sgd pages derivations"
@@ -136,7 +136,7 @@ def _tables(case: Case, problem, number: int) -> list[str]:
         parts += [table.caption, rt.table_markdown(_rows(traj, table.every), table.digits).rstrip(),
                   f"Reproduce it with `{_command(case, table)}`{every}."]
         if table.digits is not None and _own_example(case):
-            parts.append(_published_rounding(problem, table.digits))
+            parts.append(published_rounding(problem, table.digits))
     return parts
 
 
@@ -144,7 +144,7 @@ def _own_example(case: Case) -> bool:
     return bool(errata(case.problem()))
 
 
-def _published_rounding(problem, digits: int) -> str:
+def published_rounding(problem, digits: int) -> str:
     """How the published table rounds, where it differs from ``digits`` decimals (003 prints
     w after the first batch to 3 decimals); computed from the exact run."""
     if problem.name != "worked-linear":

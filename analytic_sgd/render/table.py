@@ -29,7 +29,7 @@ from ..errors import MissingExtraError, OptionError
 
 __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
            "table_dict", "table_latex", "table_html", "table_pandas", "TABLE_FORMATS",
-           "render_table", "RISING_STEPS"]
+           "render_table", "RISING_STEPS", "rising_note"]
 
 RISING_STEPS = 3  # a note is added when the loss rises this many steps in a row
 
@@ -62,7 +62,9 @@ def _cells(traj, digits):
             for head, values in table_columns(traj)]
 
 
-def _note(traj) -> str:
+def rising_note(traj) -> str:
+    """``note: the loss rose K steps in a row; ...`` when it rose ``RISING_STEPS`` times or more
+    in a row, else ""."""
     streak = traj.rising_streak()
     if streak < RISING_STEPS:
         return ""
@@ -79,7 +81,7 @@ def table_text(traj, digits: int | None = None) -> str:
     lines = ["  ".join(h.rjust(w) for (h, _), w in zip(cells, widths)).rstrip()]
     for row in range(len(traj)):
         lines.append("  ".join(str(vs[row]).rjust(w) for (_, vs), w in zip(cells, widths)))
-    note = _note(traj)
+    note = rising_note(traj)
     return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
 
@@ -88,7 +90,7 @@ def table_markdown(traj, digits: int | None = None) -> str:
     lines = ["| " + " | ".join(h for h, _ in cells) + " |",
              "|" + "|".join(" ---: " for _ in cells) + "|"]
     lines += ["| " + " | ".join(str(vs[r]) for _, vs in cells) + " |" for r in range(len(traj))]
-    note = _note(traj)
+    note = rising_note(traj)
     return "\n".join(lines + ([f"\n{note}"] if note else [])) + "\n"
 
 
@@ -166,10 +168,14 @@ def table_latex(traj, digits: int | None = None, standalone: str | None = None) 
                                               range(k, min(k + per, len(traj)))) + "\\end{center}")
              for k in range(0, len(traj), per)]
     title = f"SGD on {traj.meta.get('model', 'the model')}, {traj.meta.get('loss', '')}".strip(", ")
-    return document(parts, standalone, title, _note(traj))
+    return document(parts, standalone, title, rising_note(traj))
 
 
-def table_html(traj, digits: int | None = 6) -> str:
+def table_html(traj, digits: int | None = -1) -> str:
+    """An HTML table; exact values as fractions, floats to 6 decimals unless ``digits`` says
+    otherwise (``None``: the shortest round-trip decimal)."""
+    if digits == -1:
+        digits = None if traj.arithmetic.exact else 6
     cells = _cells(traj, digits)
     head = "".join(f"<th>{h}</th>" for h, _ in cells)
     rows = "".join("<tr>" + "".join(f"<td>{vs[r]}</td>" for _, vs in cells) + "</tr>"
