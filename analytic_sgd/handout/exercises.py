@@ -26,7 +26,7 @@ from ..problems.problem import make_problem
 from ..render import formula as fm
 from ..render.derivation import loss_definition, yhat
 from ..symbolic.model import linear, parse_model, quadratic
-from .mathml import equation, number
+from .mathml import math_equation, number
 from .page import document
 
 __all__ = ["Exercise", "make_exercises", "worksheet_html", "MAX_EXERCISES"]
@@ -95,8 +95,8 @@ def _statement(e: Exercise) -> list[str]:
                     for k in range(len(e.answers)))
     start = ", ".join(f"{k} = {v}" for k, v in p.start.items())
     return [f'<section class="exercise" {data}>', f"<h2>Exercise {e.number}</h2>",
-            equation(yhat(), [fm.M(p.model.expr)]),
-            equation(fm.M(sp.Symbol("l")), [loss_definition(p.loss)]),
+            math_equation(yhat(), [fm.M(p.model.expr)]),
+            math_equation(fm.M(sp.Symbol("l")), [loss_definition(p.loss)]),
             f"<p>Data (i, x, y):</p><table><tr><th>i</th><th>x</th><th>y</th></tr>{rows}</table>",
             f"<p>Start {html.escape(start)}; learning rate {html.escape(p.settings.lr.text)}; "
             f"batches of {p.plan.batch_size} samples in order; one epoch. Fill in one row per "

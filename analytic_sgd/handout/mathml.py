@@ -12,7 +12,7 @@ import sympy as sp
 from ..render import formula as fm
 from ..render import notation as nt
 
-__all__ = ["block", "equation", "number", "inline"]
+__all__ = ["block", "math_equation", "number", "inline"]
 
 
 def block(content: str) -> str:
@@ -23,7 +23,7 @@ def inline(content: str) -> str:
     return f"<math>{content}</math>"
 
 
-def equation(lhs, rhs: list) -> str:
+def math_equation(lhs, rhs: list) -> str:
     """``lhs = rhs[0] = ...`` as a displayed table of rows, broken like the LaTeX."""
     return block(fm.mathml_rows(lhs, rhs))
 

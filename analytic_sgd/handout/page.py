@@ -24,7 +24,7 @@ from ..render.node_values import node_values
 from ..render.pages import CASES, published_rounding
 from ..render.table import table_html
 from .figures import pictures
-from .mathml import equation, number
+from .mathml import math_equation, number
 from .stability import stability_note
 
 __all__ = ["handout_html", "write_handout", "STYLE", "document"]
@@ -61,7 +61,7 @@ def _case(problem):
 def _derivation(d) -> list[str]:
     out = ["<h2>1. Model and loss</h2>"]
     model, loss = blocks(d)[:2]
-    out += [equation(*model.rows[0][:2]), equation(*loss.rows[0][:2])]
+    out += [math_equation(*model.rows[0][:2]), math_equation(*loss.rows[0][:2])]
     return out
 
 
@@ -91,12 +91,12 @@ def _chain_rule(d) -> list[str]:
     out = ["<h2>3. Local derivatives and the chain rule</h2>",
            _p("The local derivatives the chain rule uses, one per edge of the backward pass:")]
     local = blocks(d)[3]
-    out += [equation(lhs, rhs) for lhs, rhs, _ in local.rows]
+    out += [math_equation(lhs, rhs) for lhs, rhs, _ in local.rows]
     for c in d.chains:
         out += [f"<h3>The gradient for {html.escape(str(c.param))}</h3>",
                 _p("The chain rule, the factors, their product, the product in the inputs and "
                    "the closed form:"),
-                equation(fm.Partial(d.graph.output.name, c.param), chain_steps(d, c))]
+                math_equation(fm.Partial(d.graph.output.name, c.param), chain_steps(d, c))]
     return out + [_p(proof_line(d) + ".")]
 
 

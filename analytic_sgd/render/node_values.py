@@ -37,7 +37,8 @@ import sympy as sp
 from ..conventions.arithmetic import EXACT, read_decimal
 from ..errors import DataError, OptionError
 
-__all__ = ["NodeValues", "node_values", "evaluate_samples", "read_at"]
+__all__ = ["NodeValues", "node_values", "evaluate_samples", "read_at", "values_text", "values_dict",
+           "MEANING"]
 
 
 @dataclass(frozen=True)
@@ -127,3 +128,42 @@ def node_values(problem, sample: int = 1, at: Mapping | None = None) -> NodeValu
     batch_grad = {p: sp.nsimplify(sp.simplify(sp.Add(*(gr.get(p, 0) for gr in grads))))
                   for p in d.model.params}
     return NodeValues(g, sample, tuple(k + 1 for k in batch), value, grads[mine], batch_grad)
+
+
+MEANING = ("∂l/∂ of a per-sample node, input or target: of the batch loss with respect to this "
+           "sample's copy of it; of a batch node: as such; of a parameter: its share through "
+           "this sample")
+
+
+def _rows(v: NodeValues) -> list[tuple[str, str, object, object]]:
+    from .mermaid import node_text
+
+    g = v.graph
+    rows = [(str(s), "data", v.value[s], v.grad.get(s)) for s in (*g.inputs, g.target)]
+    rows += [(str(p), "parameter", v.value[p], v.grad.get(p)) for p in v.batch_grad]
+    rows += [(str(n.name), node_text(n), v.value[n.name], v.grad.get(n.name)) for n in g.nodes]
+    return rows
+
+
+def values_text(v: NodeValues) -> str:
+    """A table for a terminal: name, how it is computed, value, ∂l/∂ of it."""
+    from .notation import expr_text
+
+    cells = [("name", "computed as", "value", "∂l/∂ of it")]
+    cells += [(a, b, expr_text(c), "" if d is None else expr_text(d)) for a, b, c, d in _rows(v)]
+    widths = [max(len(row[k]) for row in cells) for k in range(4)]
+    batch = ", ".join(map(str, v.batch))
+    total = ", ".join(f"∂l/∂{p} = {expr_text(g)}" for p, g in v.batch_grad.items())
+    lines = [f"Values at sample {v.sample} (batch of samples {batch})"]
+    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines += [f"{MEANING} (the shares of the batch's {len(v.batch)} samples add up to {total})."]
+    return "\n".join(lines) + "\n"
+
+
+def values_dict(v: NodeValues) -> dict:
+    """``{"sample", "batch", "nodes": [{"name", "value", "grad"}], "batch_grad", "meaning"}``,
+    values as strings sympy writes (exact)."""
+    return {"sample": v.sample, "batch": list(v.batch),
+            "nodes": [{"name": a, "computed_as": b, "value": str(c),
+                       "grad": None if d is None else str(d)} for a, b, c, d in _rows(v)],
+            "batch_grad": {str(p): str(g) for p, g in v.batch_grad.items()}, "meaning": MEANING}
