@@ -9,7 +9,7 @@ from helpers import run
 def test_derive_linear_prints_the_derivation(capsys):
     code, out, err = run(capsys, "derive", "--model", "linear")
     assert code == 0 and err == ""
-    for line in ["u1 = w*x", "u2 = u1 + b", "r = u2 - y", "s = r^2", "l = 1/n · Σ_i s_i",
+    for line in ["u1 = w*x", "u2 = u1 + b", "r = u2 - y", "s = r^2", "l = (1/n) · Σ_i s_i",
                  "∂l/∂s = 1/n", "∂s/∂r = 2*r", "∂r/∂u2 = 1", "∂u2/∂u1 = 1", "∂u1/∂w = x",
                  "factors      = Σ_i [(1/n) · (2*r_i) · 1 · 1 · x_i]",
                  "∂l/∂w = (2/n) · Σ_i ((b + w*x_i - y_i)*x_i)", "holds"]:

@@ -89,6 +89,9 @@ def test_table_fits_the_page(tmp_path, name, arithmetic, digits, kind):
     pages = check_fits(tmp_path, trajectory.table_latex(traj, digits, standalone=kind))
     text = "".join(pages)
     assert "loss" in text
+    slide = kind == "beamer"
+    # every page holds a part of the table (the last one may hold the note on a rising loss)
+    assert all("batch" in page or "note:" in page for page in pages[1 if slide else 0:])
     assert f"{len(traj)}\n" in text  # the last step's row is on a page, not cut off
 
 

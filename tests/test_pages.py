@@ -106,7 +106,7 @@ def test_each_page_has_the_sections_and_closed_forms(pages):
                         "## 3. Local derivatives", "## 4. The chain rule", "The worked table"):
             assert heading in page, (name, heading)
         for c in d.chains:
-            closed = equation(fm.Partial(d.graph.output.name, c.param), [chain_steps(d, c)[-1]])
+            closed = equation(fm.Partial(d.graph.output.name, c.param), [chain_steps(d.graph, c)[-1]])
             assert closed in page, (name, c.param)
             assert f"The gradient for {c.param}" in page
         assert "```mermaid" in page and "**Proof.** " in page and " holds" in page

@@ -2,7 +2,7 @@
 
 >>> import sympy as sp
 >>> number(sp.Rational(-80, 3))
-'<math><mrow><mo>-</mo><mfrac><mn>80</mn><mn>3</mn></mfrac></mrow></math>'
+'<math><mrow><mo>&#x2212;</mo><mfrac><mn>80</mn><mn>3</mn></mfrac></mrow></math>'
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from ..render import formula as fm
 from ..render.derivation import blocks, chain_steps, proof_line
 from ..render.errata import errata
 from ..render.first_step import first_step
-from ..render.mermaid import node_text
+from ..render.mermaid import node_text, plain
 from ..render.node_values import node_values
 from ..render.pages import CASES, published_rounding
 from ..render.table import table_html
@@ -96,7 +96,7 @@ def _chain_rule(d) -> list[str]:
         out += [f"<h3>The gradient for {html.escape(str(c.param))}</h3>",
                 _p("The chain rule, the factors, their product, the product in the inputs and "
                    "the closed form:"),
-                math_equation(fm.Partial(d.graph.output.name, c.param), chain_steps(d, c))]
+                math_equation(fm.Partial(d.graph.output.name, c.param), chain_steps(d.graph, c))]
     return out + [_p(proof_line(d) + ".")]
 
 
@@ -184,7 +184,7 @@ def handout_html(problem) -> str:
     start = ", ".join(f"{p} = {v}" for p, v in problem.start.items())
     plan = problem.plan
     body = [f"<h1>SGD by hand: {html.escape(problem.name)}</h1>",
-            _p(f"Model ŷ = {fm.text(fm.M(d.model.expr))}, loss: the {d.loss.title}; "
+            _p(f"Model ŷ = {plain(d.model.expr)}, loss: the {d.loss.title}; "
                f"{len(problem.y)} samples, start {start}, learning rate "
                f"{problem.settings.lr.text}, batch size {plan.batch_size}, {plan.epochs} "
                f"epoch{'s' if plan.epochs > 1 else ''}.")]

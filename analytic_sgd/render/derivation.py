@@ -102,9 +102,9 @@ def _times_sum(outer, body):
     return fm.Sigma(body) if outer == 1 else fm.Seq([fm.M(outer), fm.Sigma(body)])
 
 
-def chain_steps(d, c) -> list:
-    """The five right-hand sides of ∂l/∂p: chain rule, factors, product, substituted, closed form."""
-    g = d.graph
+def chain_steps(g, c) -> list:
+    """The five right-hand sides of ∂l/∂p on the graph ``g``: chain rule, factors, product,
+    substituted, closed form."""
     split = c.paths[0].index(g.reduction.name)  # edges before it are batch-level, the same on every path
 
     def ix(s):
@@ -134,7 +134,7 @@ def blocks(d) -> list[Block]:
            Block("Local derivatives the chain rule uses (backward pass)",
                  [(fm.Partial(of, wrt), [fm.M(e)], "") for (of, wrt), e in d.used_local.items()])]
     for c in d.chains:
-        steps = chain_steps(d, c)
+        steps = chain_steps(d.graph, c)
         out.append(Block(f"Chain rule for {c.param}",
                          [(fm.Partial(d.graph.output.name, c.param), steps, STEP_LABELS)]))
     return out

@@ -100,6 +100,8 @@ def text(f) -> str:
     if isinstance(f, Partial):
         return f"∂{nt.expr_text(f.of)}/∂{nt.expr_text(f.wrt)}"
     if isinstance(f, Sigma):
+        if isinstance(f.body, M) and f.body.expr.is_Pow:
+            return f"Σ_i {text(f.body)}"
         return f"Σ_i [{text(f.body)}]" if _is_sum(f.body) else f"Σ_i {_text_factor(f.body)}"
     if isinstance(f, Paren):
         return f"({text(f.body)})"
@@ -119,7 +121,7 @@ def text(f) -> str:
 
 def _text_factor(f) -> str:
     if isinstance(f, M) and not _simple(f):
-        return f"({text(f)})" if f.expr.is_Add or f.expr.is_Mul else text(f)
+        return f"({text(f)})" if f.expr.is_Add or f.expr.is_Mul or f.expr.is_Pow else text(f)
     if isinstance(f, Factors):
         return f"[{text(f)}]"
     return text(f) if not isinstance(f, Seq) or f.op == "" else f"({text(f)})"

@@ -45,9 +45,13 @@ def per_sample_symbols(graph) -> tuple[sp.Symbol, ...]:
 
 
 def indexed(graph, expr) -> sp.Expr:
-    """``expr`` with every per-sample symbol ``s`` replaced by ``s[i]``."""
-    return sp.sympify(expr).xreplace({s: sp.IndexedBase(s.name, real=True)[INDEX]
-                                      for s in per_sample_symbols(graph)})
+    """``expr`` with every per-sample symbol ``s`` replaced by ``s[i]`` (a number in front of a
+    sum stays in front: ``2*(b + w*x_i - y_i)``, not distributed over it)."""
+    mapping = {s: sp.IndexedBase(s.name, real=True)[INDEX] for s in per_sample_symbols(graph)}
+    coeff, rest = sp.sympify(expr).as_coeff_Mul()
+    if coeff != 1 and rest.is_Add:
+        return sp.Mul(coeff, rest.xreplace(mapping), evaluate=False)
+    return sp.sympify(expr).xreplace(mapping)
 
 
 HAT = "yhat"  # the name of the prediction ŷ as a symbol (ŷ_i as an indexed one)
@@ -139,4 +143,4 @@ class _MathML(MathMLPresentationPrinter):
 def expr_mathml(expr, order: str | None = None) -> str:
     """``expr`` as presentation MathML (the content of a ``<math>`` element)."""
     settings = {"order": order} if order else {}
-    return _MathML(settings).doprint(expr)
+    return _MathML(settings).doprint(expr).replace("<mo>-</mo>", "<mo>&#x2212;</mo>")

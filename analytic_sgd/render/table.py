@@ -108,7 +108,8 @@ def _tex_cell(v, digits: int | None) -> str:
     return f"${_number(v, digits)}$"
 
 
-LATEX_WIDTH = 27.0  # em: the widest table, column gaps included, that fits a beamer frame
+# em of the table's font, column gaps included: a beamer frame (its tables in \small), an article
+LATEX_WIDTH = {None: 27.0, "beamer": 29.5, "article": 32.0}
 
 
 def _groups(widths: list[float], keys: int, budget: float) -> list[list[int]]:
@@ -138,7 +139,7 @@ def _tabular(heads, cells, keys: int, groups: list[list[int]], rows: range) -> s
     return "\n".join([*lines, r"\bottomrule", r"\end{tabular}"]) + "\n"
 
 
-PAGE_LINES = {"article": 40, "beamer": 12}  # table lines (headers and rows) per page or frame
+PAGE_LINES = {"article": 30, "beamer": 13}  # table lines (headers and rows) per page or frame
 
 
 def table_latex(traj, digits: int | None = None, standalone: str | None = None) -> str:
@@ -156,7 +157,7 @@ def table_latex(traj, digits: int | None = None, standalone: str | None = None) 
     cells = [[_tex_cell(v, digits) for v in values] for _, values in columns]
     widths = [max(tex_width(c.strip("$")) for c in [head, *col]) for head, col in zip(heads, cells)]
     keys = sum(h in ("epoch", "batch", "n") for h, _ in columns)
-    groups = _groups(widths, keys, LATEX_WIDTH)
+    groups = _groups(widths, keys, LATEX_WIDTH.get(standalone, LATEX_WIDTH[None]))
     if standalone is None:
         return _tabular(heads, cells, keys, groups, range(len(traj)))
     if standalone not in DOCUMENT_KINDS:
@@ -164,8 +165,9 @@ def table_latex(traj, digits: int | None = None, standalone: str | None = None) 
     per = max(1, PAGE_LINES[standalone] // len(groups) - 1)
     parts = [("SGD, batch by batch" + (f", steps {k + 1} to {min(k + per, len(traj))}"
                                        if len(traj) > per else ""),
-              "\\begin{center}\n" + _tabular(heads, cells, keys, groups,
-                                              range(k, min(k + per, len(traj)))) + "\\end{center}")
+              "\\begin{center}" + ("\\small" if standalone == "beamer" else "") + "\n"
+              + _tabular(heads, cells, keys, groups, range(k, min(k + per, len(traj))))
+              + "\\end{center}")
              for k in range(0, len(traj), per)]
     title = f"SGD on {traj.meta.get('model', 'the model')}, {traj.meta.get('loss', '')}".strip(", ")
     return document(parts, standalone, title, rising_note(traj))

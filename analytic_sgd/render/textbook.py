@@ -128,7 +128,7 @@ def chain_rule(d, eq: Equations) -> list[str]:
     for k, c in enumerate(d.chains, start=1):
         p, top = c.param, d.graph.output.name
         lhs = fm.Partial(top, p)
-        chain, factors, product, substituted, closed = rd.chain_steps(d, c)
+        chain, factors, product, substituted, closed = rd.chain_steps(d.graph, c)
         paths = "; ".join(path_text(path) for path in c.paths)
         count = "One path leads" if len(c.paths) == 1 else f"{len(c.paths)} paths lead"
         how = "it" if len(c.paths) == 1 else "each path and adds the paths (in brackets)"

@@ -26,7 +26,7 @@ Chain(∂l/∂b = 2*Sum(b + w*x[i] - y[i], (i, 1, n))/n, 1 path, proved=True)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import sympy as sp
@@ -63,6 +63,7 @@ class Chain:
     substituted: sp.Expr
     closed_form: sp.Expr
     proved: bool
+    graph: Graph | None = field(default=None, repr=False, compare=False)  # the graph it walks
 
     @property
     def product(self) -> sp.Expr:
@@ -215,6 +216,7 @@ def derive(model: Model, loss: Loss | str, *, prove: bool = True) -> Derivation:
                 substituted,
                 closed,
                 prove,
+                graph,
             )
         )
     return Derivation(model, loss, graph, local, tuple(chains), loss_expr)
