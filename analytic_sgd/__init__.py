@@ -39,13 +39,13 @@ from .errors import (
     OptionError,
     OptionTypeError,
 )
+from .handout import handout_html, worksheet_html, write_handout
 from .kernels.cache import derivation_for, kernels_for
 from .kernels.elementwise import Kernels, compile_kernels
 from .numeric.trajectory import Step, Trajectory
+from .pictures.notebook import register_figure_display
 from .problems.examples import EXAMPLES, Example, get_example
 from .problems.problem import Problem, example_problem, sgd
-from .handout import handout_html, worksheet_html, write_handout
-from .pictures.notebook import register_figure_display
 from .render.dot import to_dot, to_svg
 from .render.mermaid import to_mermaid
 from .render.node_values import NodeValues, node_values
