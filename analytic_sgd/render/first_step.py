@@ -21,8 +21,8 @@ import sympy as sp
 from ..conventions.arithmetic import EXACT
 from . import derivation as rd
 from . import notation as nt
-from .mermaid import node_text
-from .node_values import evaluate_samples
+from .mermaid import node_text, to_mermaid
+from .node_values import evaluate_samples, node_values
 from .textbook import aligned, display
 
 __all__ = ["FirstStep", "first_step", "first_step_section", "substitute_tex"]
@@ -122,7 +122,16 @@ def first_step_section(d, problem, eq, number: int = 6, digits: int | None = Non
     parts = [f"## {number}. The first step by hand",
              f"The first batch holds samples 1 to {len(work.samples)}; the parameters start at "
              f"{start}.{rounding} The forward pass, node by node:",
-             "\n".join(table), "Then once for the batch:"]
+             "\n".join(table)]
+    if digits is None:  # short exact values: drawn on the graph too, as micrograd's draw_dot does
+        values = node_values(problem, 1)
+        parts += [f"The same forward pass at sample 1 on the graph, with ∂l/∂ of each node: for a "
+                  f"node of the sample, of the batch loss with respect to sample 1's copy of it; for "
+                  f"a parameter, its share through sample 1 (the shares of samples "
+                  f"{', '.join(map(str, values.batch))} add up to the gradient below). "
+                  f"`analytic-sgd derive --sample 1` prints them.",
+                  "```mermaid\n" + to_mermaid(d, values) + "```"]
+    parts.append("Then once for the batch:")
     for node in graph.nodes:
         if node.per_sample:
             continue
