@@ -9,6 +9,7 @@ import sympy as sp
 
 import analytic_sgd as asgd
 from analytic_sgd.render import formula as fm
+from analytic_sgd.render import formula_mathml as fmm
 from analytic_sgd.render.derivation import STEP_LABELS, chain_steps, derivation_dict, render_derivation
 
 
@@ -37,7 +38,7 @@ def test_one_formula_three_formats():
     f = fm.Seq([fm.Partial(sp.Symbol("l"), w), fm.Sigma(fm.Factors([fm.M(2 * w), fm.M(x - 1)]))])
     assert fm.text(f) == "(∂l/∂w) · Σ_i [(2*w) · (x - 1)]"
     assert fm.tex(f) == r"\frac{\partial l}{\partial w} \sum_{i=1}^{n} 2 w \cdot \left(x - 1\right)"
-    assert fm.mathml(f).count("<mfrac>") == 1 and "<mo>·</mo>" in fm.mathml(f)
+    assert fmm.mathml(f).count("<mfrac>") == 1 and "<mo>·</mo>" in fmm.mathml(f)
 
 
 @pytest.mark.parametrize("spec", ["linear", ("w*x + w**2", "w"), "quadratic"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..render import formula as fm
+from ..render import formula_mathml as fmm
 from ..render import notation as nt
 
 __all__ = ["block", "math_equation", "number", "inline"]
@@ -25,7 +25,7 @@ def inline(content: str) -> str:
 
 def math_equation(lhs, rhs: list) -> str:
     """``lhs = rhs[0] = ...`` as a displayed table of rows, broken like the LaTeX."""
-    return block(fm.mathml_rows(lhs, rhs))
+    return block(fmm.mathml_rows(lhs, rhs))
 
 
 def number(value, digits: int | None = None) -> str:

@@ -23,7 +23,6 @@ writes them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import sympy as sp
@@ -32,11 +31,11 @@ from ..conventions.loss import RESIDUAL
 from ..errors import OptionError
 from ..symbolic.derive import INDEX
 from . import formula as fm
+from . import formula_mathml as fmm
 from . import latex_document as ld
 from . import notation as nt
+from .derivation_json import derivation_dict, derivation_json
 from .notation import expr_text
-
-PROOF_METHOD = "expand(split sums of chain_rule - diff(l, p)) == 0, else simplify(...) == 0"
 
 __all__ = ["derivation_text", "derivation_markdown", "derivation_latex", "derivation_dict",
            "derivation_json", "DERIVATION_FORMATS", "render_derivation", "expr_text",
@@ -71,7 +70,7 @@ def loss_definition(loss) -> fm.Named:
     inner = fm.Sigma(fm.M(term, keep_order=True))
     inner = inner if factor == 1 else fm.Seq([fm.M(factor), inner])
     mark = sp.Symbol("QQQ")
-    mml = nt.expr_mathml(loss.apply_outer(mark)).replace("<mi>QQQ</mi>", fm.mathml(inner))
+    mml = nt.expr_mathml(loss.apply_outer(mark)).replace("<mi>QQQ</mi>", fmm.mathml(inner))
     return fm.Named(loss.outer.text(fm.text(inner)), loss.outer.latex(fm.tex(inner)), mml)
 
 
@@ -206,49 +205,6 @@ def derivation_markdown(d) -> str:
         parts += [f"### {block.title}", "$$\n\\begin{aligned}\n" + rows + "\n\\end{aligned}\n$$"]
     parts.append(proof_line(d))
     return "\n\n".join(parts) + "\n"
-
-
-def derivation_dict(d) -> dict:
-    """The JSON-ready dictionary described in the module docstring."""
-    m = d.model
-    return {
-        "model": m.text,
-        "inputs": list(m.input_names),
-        "params": list(m.param_names),
-        "loss": d.loss.name,
-        "loss_expr": str(d.loss_expr),
-        "nodes": [
-            {
-                "name": str(node.name),
-                "expr": str(node.expr),
-                "op": node.op,
-                "children": [str(c) for c in node.children],
-                "per_sample": node.per_sample,
-            }
-            for node in d.graph.nodes
-        ],
-        "local_derivatives": [
-            {"of": str(of), "wrt": str(wrt), "expr": str(e)} for (of, wrt), e in d.used_local.items()
-        ],
-        "gradients": [
-            {
-                "param": c.param.name,
-                "paths": [[str(s) for s in path] for path in c.paths],
-                "factors": [[str(f) for f in fs] for fs in c.factors],
-                "product": str(c.product),
-                "substituted": str(c.outer_substituted * c.substituted),
-                "closed_form": str(c.closed_form),
-                "closed_form_latex": sp.latex(c.closed_form),
-                "proved": c.proved,
-            }
-            for c in d.chains
-        ],
-        "proof": {"method": PROOF_METHOD, "holds": d.proved},
-    }
-
-
-def derivation_json(d) -> str:
-    return json.dumps(derivation_dict(d), indent=2) + "\n"
 
 
 DERIVATION_FORMATS = {"text": derivation_text, "markdown": derivation_markdown,

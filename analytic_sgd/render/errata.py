@@ -23,7 +23,8 @@ from ..problems.examples import EXAMPLES
 from ..problems.problem import example_problem
 from ..symbolic.model import model_from_name
 
-__all__ = ["Erratum", "errata", "SOURCES"]
+__all__ = ["Erratum", "errata", "SOURCES", "errata_section", "published_rounding", "writeup_note",
+           "WRITEUP_LETTERS"]
 
 SOURCES = {"worked-linear": "003", "noisy-quadratic": "001", "rollercoaster": "000",
            "two-feature-linear": "002 and 004"}
@@ -91,3 +92,40 @@ def errata(problem) -> list[Erratum]:
     if not _own(problem):
         return []
     return [Erratum(SOURCES[problem.name], text) for text in _MAKERS[problem.name](problem)]
+
+
+def published_rounding(problem, digits: int) -> str:
+    """How the published table rounds, where it differs from ``digits`` decimals (003 prints
+    w after the first batch to 3 decimals); computed from the exact run."""
+    if problem.name != "worked-linear":
+        return f"Values are rounded to {digits} decimals."
+    w = problem.run("exact").steps[0].updated[0]
+    return (f"The published table rounds to {digits} decimals too, except w after batch 1, which "
+            f"it prints to 3: {w} = {float(w):.{digits + 1}f}… shows as {float(w):.3f} there and "
+            f"as {float(w):.{digits}f} here.")
+
+
+def errata_section(problem, number: int) -> list[str]:
+    """The page section, numbered ``number``, listing ``errata(problem)`` ([] when none)."""
+    notes = errata(problem)
+    if not notes:
+        return []
+    return [f"## {number}. Errata of the published write-up",
+            f"The example `{problem.name}` reproduces write-up {notes[0].source} of the "
+            "references. Where its printed numbers or settings differ from what its own code "
+            "computes:",
+            "\n".join(f"- {note.text}" for note in notes)]
+
+
+WRITEUP_LETTERS = {"u1": "a", "u2": "c", "r": "d", "s": "e"}  # 003's names of the linear MSE nodes
+
+
+def writeup_note(d, example: str) -> str:
+    """For linear MSE on the worked example: which of the write-up's letters each node is."""
+    names = [str(node.name) for node in d.graph.nodes]
+    if example != "worked-linear" or names != [*WRITEUP_LETTERS, "l"] or \
+            not d.loss.outer.is_identity:
+        return ""
+    pairs = ", ".join(f"its {theirs} is {ours}" for ours, theirs in WRITEUP_LETTERS.items())
+    return (f"The write-up this example comes from names the same nodes a, c, d, e: {pairs}; "
+            "the letters here avoid d (read as a differential) and e (read as Euler's number).")

@@ -30,13 +30,13 @@ from ..numeric.trajectory import Trajectory
 from ..problems.examples import get_example
 from ..problems.problem import example_problem
 from . import table as rt
-from .errata import errata
+from .errata import errata, errata_section, published_rounding, writeup_note
 from .first_step import first_step_section
 from .mermaid import plain
 from .moment_section import moment_section
 from .textbook import Equations, chain_rule, local_derivatives, model_and_loss, unit_nodes
 
-__all__ = ["Case", "Table", "CASES", "published_rounding", "COMMAND", "render_document", "render_index",
+__all__ = ["Case", "Table", "CASES", "COMMAND", "render_document", "render_index",
            "write_documents", "stale_documents"]
 
 COMMAND = "analytic-sgd pages derivations"
@@ -135,49 +135,9 @@ def _tables(case: Case, problem, number: int) -> list[str]:
         every = " (it prints every step)" if table.every > 1 else ""
         parts += [table.caption, rt.table_markdown(_rows(traj, table.every), table.digits).rstrip(),
                   f"Reproduce it with `{_command(case, table)}`{every}."]
-        if table.digits is not None and _own_example(case):
+        if table.digits is not None and bool(errata(case.problem())):
             parts.append(published_rounding(problem, table.digits))
     return parts
-
-
-def _own_example(case: Case) -> bool:
-    return bool(errata(case.problem()))
-
-
-def published_rounding(problem, digits: int) -> str:
-    """How the published table rounds, where it differs from ``digits`` decimals (003 prints
-    w after the first batch to 3 decimals); computed from the exact run."""
-    if problem.name != "worked-linear":
-        return f"Values are rounded to {digits} decimals."
-    w = problem.run("exact").steps[0].updated[0]
-    return (f"The published table rounds to {digits} decimals too, except w after batch 1, which "
-            f"it prints to 3: {w} = {float(w):.{digits + 1}f}… shows as {float(w):.3f} there and "
-            f"as {float(w):.{digits}f} here.")
-
-
-def _errata_section(problem, number: int) -> list[str]:
-    notes = errata(problem)
-    if not notes:
-        return []
-    return [f"## {number}. Errata of the published write-up",
-            f"The example `{problem.name}` reproduces write-up {notes[0].source} of the "
-            "references. Where its printed numbers or settings differ from what its own code "
-            "computes:",
-            "\n".join(f"- {note.text}" for note in notes)]
-
-
-WRITEUP_LETTERS = {"u1": "a", "u2": "c", "r": "d", "s": "e"}  # 003's names of the linear MSE nodes
-
-
-def _writeup_note(d, case: Case) -> str:
-    """On the linear MSE page: which of the write-up's letters each node is."""
-    names = [str(node.name) for node in d.graph.nodes]
-    if case.example != "worked-linear" or names != [*WRITEUP_LETTERS, "l"] or \
-            not d.loss.outer.is_identity:
-        return ""
-    pairs = ", ".join(f"its {theirs} is {ours}" for ours, theirs in WRITEUP_LETTERS.items())
-    return (f"The write-up this example comes from names the same nodes a, c, d, e: {pairs}; "
-            "the letters here avoid d (read as a differential) and e (read as Euler's number).")
 
 
 def render_document(case: str | Case) -> str:
@@ -194,7 +154,7 @@ def render_document(case: str | Case) -> str:
              f"{d.loss.title} is derived node by node, and what it gives on the example "
              f"`{case.example}`. The equations come from the derivation itself, which is proved "
              "against sympy's own derivative every time this page is generated."]
-    parts += model_and_loss(d, eq) + unit_nodes(d, eq, _writeup_note(d, case))
+    parts += model_and_loss(d, eq) + unit_nodes(d, eq, writeup_note(d, case.example))
     parts += local_derivatives(d, eq) + chain_rule(d, eq)
     number = 5
     moments = moment_section(d, eq, problem, number)
@@ -204,7 +164,7 @@ def render_document(case: str | Case) -> str:
         parts += first_step_section(d, problem, eq, number, case.by_hand_digits)
         number += 1
     parts += _tables(case, problem, number)
-    parts += _errata_section(problem, number + 1)
+    parts += errata_section(problem, number + 1)
     return "\n\n".join(parts) + "\n"
 
 
