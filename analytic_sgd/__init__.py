@@ -40,11 +40,16 @@ from .errors import (
     OptionError,
     OptionTypeError,
 )
+from .handout import handout_html, worksheet_html, write_handout
 from .kernels.cache import derivation_for, kernels_for
 from .kernels.elementwise import Kernels, compile_kernels
 from .numeric.trajectory import Step, Trajectory
+from .pictures.notebook import register_figure_display
 from .problems.examples import EXAMPLES, Example, get_example
 from .problems.problem import Problem, example_problem, sgd
+from .render.dot import to_dot, to_svg
+from .render.mermaid import to_mermaid
+from .render.node_values import NodeValues, node_values
 from .render.notebook import register_notebook_display
 from .render.table import table_pandas as to_pandas
 from .symbolic.derive import Chain, Derivation, derive
@@ -71,7 +76,9 @@ __all__ = [
     "Trajectory", "EXAMPLES", "Example", "get_example", "Problem", "example_problem", "sgd",
     "to_pandas", "Chain", "Derivation", "derive", "Graph", "Node", "build_graph", "Model",
     "linear", "model_from_name", "parse_model", "polynomial", "quadratic", "two_feature_linear",
-    "register_notebook_display",
+    "register_notebook_display", "register_figure_display", "node_values", "NodeValues",
+    "to_dot", "to_svg", "to_mermaid", "handout_html", "write_handout", "worksheet_html",
 ]
 
 register_notebook_display()  # rich display in Jupyter, when IPython is running
+register_figure_display()    # pictures as PNG without %matplotlib inline

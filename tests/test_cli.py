@@ -9,9 +9,10 @@ from helpers import run
 def test_derive_linear_prints_the_derivation(capsys):
     code, out, err = run(capsys, "derive", "--model", "linear")
     assert code == 0 and err == ""
-    for line in ["a = w*x", "c = a + b", "d = c - y", "e = d^2", "l = (1/n) Σ e",
-                 "dl/de = 1/n", "de/dd = 2*d", "dd/dc = 1", "dc/da = 1", "da/dw = x",
-                 "dl/dw = 2*Σ_i ((b + w*x_i - y_i)*x_i)/n", "holds"]:
+    for line in ["u1 = w*x", "u2 = u1 + b", "r = u2 - y", "s = r^2", "l = (1/n) · Σ_i s_i",
+                 "∂l/∂s = 1/n", "∂s/∂r = 2*r", "∂r/∂u2 = 1", "∂u2/∂u1 = 1", "∂u1/∂w = x",
+                 "factors      = Σ_i [(1/n) · (2*r_i) · 1 · 1 · x_i]",
+                 "∂l/∂w = (2/n) · Σ_i ((b + w*x_i - y_i)*x_i)", "holds"]:
         assert line in out
 
 
@@ -21,7 +22,8 @@ def test_derive_markdown_and_latex(capsys, fmt, marker):
     assert code == 0 and marker in out
     assert out.count("{") == out.count("}")
     if fmt == "latex":
-        assert out.rstrip().endswith(r"\end{align*}")
+        assert out.count(r"\begin{align*}") == out.count(r"\end{align*}") == 4 + 3
+    assert out.count(r"\sum_{i=1}^{n}") >= 3 * 4  # every gradient's steps carry their sum
 
 
 def test_derive_json_has_the_documented_shape(capsys):
@@ -57,7 +59,7 @@ def test_bad_input_exits_2_with_a_short_message(capsys, argv, fragment):
 def test_python_dash_m_works_and_bad_text_has_no_traceback():
     ok = subprocess.run([sys.executable, "-m", "analytic_sgd", "derive"], capture_output=True,
                         text=True, timeout=120)
-    assert ok.returncode == 0 and "da/dw = x" in ok.stdout
+    assert ok.returncode == 0 and "∂u1/∂w = x" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "analytic_sgd", "derive", "--model", "open(x)",
                           "--params", "w"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

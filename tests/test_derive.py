@@ -21,13 +21,20 @@ def equal(lhs, rhs):
 
 def test_linear_mse_local_derivatives_and_paths():
     d = asgd.derive(asgd.linear(), asgd.mse)
-    s = {name: symbol(name) for name in "acdelwbx"}
-    assert d.chain("w").paths == ((s["l"], s["e"], s["d"], s["c"], s["a"], s["w"]),)
-    assert d.chain("w").factors == ((1 / n, 2 * s["d"], 1, 1, s["x"]),)
-    assert d.chain("b").factors == ((1 / n, 2 * s["d"], 1, 1),)
-    assert d.local[(s["l"], s["e"])] == 1 / n
-    assert d.local[(s["e"], s["d"])] == 2 * s["d"]
-    assert d.local[(s["a"], s["w"])] == s["x"]
+    s = {name: symbol(name) for name in ("u1", "u2", "r", "s", "l", "w", "b", "x")}
+    assert d.chain("w").paths == ((s["l"], s["s"], s["r"], s["u2"], s["u1"], s["w"]),)
+    assert d.chain("w").factors == ((1 / n, 2 * s["r"], 1, 1, s["x"]),)
+    assert d.chain("b").factors == ((1 / n, 2 * s["r"], 1, 1),)
+    assert d.local[(s["l"], s["s"])] == 1 / n
+    assert d.local[(s["s"], s["r"])] == 2 * s["r"]
+    assert d.local[(s["u1"], s["w"])] == s["x"]
+
+
+def test_only_the_local_derivatives_a_path_uses_are_used():
+    d = asgd.derive(asgd.quadratic(), asgd.mse)
+    u1, u2 = symbol("u1"), symbol("u2")
+    assert (u2, u1) in d.local and (u2, u1) not in d.used_local  # u1 = x**2 leads to no parameter
+    assert len(d.used_local) == len(d.local) - 1
 
 
 def test_linear_mse_closed_forms_equal_the_hand_written_ones():
@@ -50,7 +57,7 @@ def test_rmse_chains_through_the_square_root():
     residual = w * xi + b - yi
     rms = sp.sqrt(mean(residual**2))
     assert equal(d.chain("b").closed_form, mean(residual) / rms)
-    assert d.chain("b").factors[0][0] == 1 / (2 * sp.sqrt(symbol("f")))
+    assert d.chain("b").factors[0][0] == 1 / (2 * sp.sqrt(symbol("m")))
 
 
 def test_a_parameter_on_two_paths_sums_over_them():

@@ -31,7 +31,7 @@ LAYERS = [
     {"problems"},                               # data files, examples, Problem, sgd()
     {"render"},                                 # tables, derivations, pages, notebook display
     {"pictures", "golden"},                     # matplotlib pictures; golden files
-    {"crosscheck", "testing"},                  # frameworks; the comparer for other projects
+    {"crosscheck", "testing", "handout"},       # frameworks; the comparer; the HTML handout
     {"cli"},                                    # the command line
     {"__init__", "__main__"},                   # the public API
 ]
@@ -51,6 +51,7 @@ EXTRAS = {
     "IPython": set(),
     "numba": set(),
     "gmpy2": set(),
+    "graphviz": {"render.dot"},
 }
 NO_SYMPY = "numeric"
 

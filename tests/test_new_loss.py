@@ -46,7 +46,7 @@ def installed(backend: str) -> bool:
 
 def test_derive_proves_the_new_loss_and_shows_its_factor(triple):
     d = asgd.derive(asgd.linear(), TRIPLE)
-    assert d.proved and str(d.graph.output) == "l = (3/n) Σ e"
+    assert d.proved and str(d.graph.output) == "l = (3/n) Σ s"
     assert d.chain("w").closed_form == 6 * sp.Sum(
         (sp.Symbol("b", real=True) + sp.Symbol("w", real=True) * sp.IndexedBase("x", real=True)[
             sp.Idx("i")] - sp.IndexedBase("y", real=True)[sp.Idx("i")]) * sp.IndexedBase(
@@ -113,7 +113,7 @@ def test_the_command_line_takes_the_new_loss(triple, capsys):
     assert code == 0, err
     assert out.splitlines()[1].split() == ["1", "3", "-80", "-72", "4/5", "18/25", "440"]
     code, out, _ = run(capsys, "derive", "--loss", TRIPLE)
-    assert code == 0 and "l = (3/n) Σ e" in out and "holds" in out
+    assert code == 0 and "l = (3/n) · Σ_i s_i" in out and "holds" in out
 
 
 # -- half-MSE and half-SSE, the losses the issue asks for -----------------------------------
@@ -121,8 +121,8 @@ def test_the_command_line_takes_the_new_loss(triple, capsys):
 def test_derive_half_mse_shows_the_factor_node_by_node(capsys):
     code, out, _ = run(capsys, "derive", "--loss", "half-mse")
     assert code == 0
-    assert "l = (1/(2n)) Σ e" in out and "dl/de = 1/(2*n)" in out
-    assert "Loss   half-mse" in out and "l = (1/(2n)) Σ_i (ŷ_i - y_i)^2" in out
+    assert "l = (1/(2*n)) · Σ_i s_i" in out and "∂l/∂s = 1/(2*n)" in out
+    assert "Loss   half-mse" in out and "l = (1/(2*n)) · Σ_i (ŷ_i - y_i)^2" in out
     assert out.rstrip().endswith("holds")
 
 

@@ -14,7 +14,8 @@ import sympy as sp
 
 import analytic_sgd as asgd
 from analytic_sgd.problems.problem import example_problem
-from analytic_sgd.render.derivation import derivation_markdown
+from analytic_sgd.render import formula as fm
+from analytic_sgd.render.derivation import chain_steps, derivation_markdown
 from analytic_sgd.render.notebook import derivation_repr_latex, register_notebook_display
 from analytic_sgd.render.table import table_html
 
@@ -53,11 +54,11 @@ def test_derivation_reprs_hold_the_closed_forms(derive_cached, model, loss):
     assert latex.startswith("$$\\begin{aligned}") and latex.rstrip().endswith("\\end{aligned}$$")
     assert markdown.count("$$") % 2 == 0 and "$$" in markdown
     for c in d.chains:
-        closed = sp.latex(c.closed_form)
+        closed = fm.tex_rows(fm.Partial(d.graph.output.name, c.param), chain_steps(d.graph, c))[-1]
         assert closed in latex and closed in markdown
         assert f"Chain rule for {c.param}" in markdown
     for node in d.graph.nodes:
-        assert f"{node.name} &= " in latex
+        assert f"{sp.latex(node.name)} &= " in latex
 
 
 def _cells(html: str) -> list[list[str]]:
@@ -73,7 +74,9 @@ def test_trajectory_html_has_a_header_and_one_row_per_step(arithmetic):
     assert rows[0] == ["batch", "n", "dl/dw", "dl/db", "w after", "b after", "loss"]
     assert rows[1][:2] == ["1", "3"]
     first = [-80 / 3, -24, 4 / 15, 6 / 25, 440 / 3]
-    assert [float(v) for v in rows[1][2:]] == pytest.approx(first, rel=1e-6, abs=1e-6)
+    assert [float(Fraction(v)) for v in rows[1][2:]] == pytest.approx(first, rel=1e-6, abs=1e-6)
+    if arithmetic == "exact":  # an exact run shows its fractions
+        assert rows[1][2:] == ["-80/3", "-24", "4/15", "6/25", "440/3"]
     assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
 
 
@@ -115,3 +118,50 @@ def test_to_pandas_without_pandas_names_the_extra(monkeypatch):
     traj = example_problem("worked-linear").run()
     with pytest.raises(asgd.MissingExtraError, match=r"analytic-sgd\[pandas\]"):
         asgd.to_pandas(traj)
+
+
+def test_pictures_display_as_png_without_matplotlib_inline(shell):
+    pytest.importorskip("matplotlib")
+    from analytic_sgd.pictures import draw
+    from analytic_sgd.pictures.notebook import register_figure_display
+
+    assert register_figure_display(shell)
+    fig = draw("loss", example_problem("worked-linear"))
+    data, _ = shell.display_formatter.format(fig)
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_shell_shows_a_chain_and_a_problem(shell):
+    d = asgd.derive(asgd.linear(), asgd.mse)
+    data, _ = shell.display_formatter.format(d.chain("w"))
+    assert data["text/latex"].startswith("$$\\begin{aligned}") and r"\sum_{i=1}^{n}" in data["text/latex"]
+    data, _ = shell.display_formatter.format(example_problem("worked-linear"))
+    assert "<caption>Problem worked-linear</caption>" in data["text/html"]
+
+
+def test_reprs_read_like_what_they_are():
+    d = asgd.derive(asgd.linear(), asgd.mse)
+    assert repr(d) == "Derivation(model='b + w*x', loss='mse', params=(w, b), nodes=5, proved=True)"
+    assert repr(d.chain("w")).startswith("Chain(∂l/∂w = 2*Sum(") and "1 path" in repr(d.chain("w"))
+    assert repr(example_problem()).startswith("Problem('worked-linear': ŷ = b + w*x, mse, 9 samples")
+
+
+def test_the_example_notebook_shows_fractions_and_a_picture(tmp_path):
+    """docs/analytic_sgd.ipynb, executed in a real kernel: the exact table shows fractions and
+    the Figure displays as PNG without %matplotlib inline."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    pytest.importorskip("matplotlib")
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "analytic_sgd.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    assert not any("%matplotlib" in c.source for c in nb.cells if c.cell_type == "code")
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert any("<td>-80/3</td>" in h for h in html)
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert any("text/latex" in o.get("data", {}) for o in outputs)

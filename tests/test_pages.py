@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 
 import analytic_sgd.kernels.cache
-import analytic_sgd.render.derivation as rd
+import analytic_sgd.render.notation as nt
 import analytic_sgd.symbolic.graph
 from analytic_sgd.cli import main as cli
 from analytic_sgd.errors import OptionError
 from analytic_sgd.problems.problem import example_problem
+from analytic_sgd.render import formula as fm
+from analytic_sgd.render.derivation import chain_steps
 from analytic_sgd.render.first_step import first_step
 from analytic_sgd.render.mermaid import label
 from analytic_sgd.render.moment_section import optimum_on_data
 from analytic_sgd.render.pages import CASES, COMMAND, render_document, stale_documents, write_documents
+from analytic_sgd.render.textbook import equation
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKED_IN = ROOT / "derivations"
@@ -46,19 +49,19 @@ def test_checked_in_documents_are_fresh(tmp_path):
 
 
 def test_the_check_fails_after_a_change_to_the_rendering_code(monkeypatch):
-    plain_text = rd.expr_text
-    monkeypatch.setattr(rd, "expr_text", lambda expr: plain_text(expr).replace("^", "**"))
+    plain_text = nt.expr_text
+    monkeypatch.setattr(nt, "expr_text", lambda expr, order=None: plain_text(expr, order).replace("^", "**"))
     assert set(stale_documents(CHECKED_IN)) >= {"linear-mse.md", "quadratic-mse.md"}
 
 
 def test_the_check_fails_after_a_change_to_the_derivation_code(monkeypatch):
-    names = analytic_sgd.symbolic.graph._fresh_names
+    real = analytic_sgd.symbolic.graph._names
 
-    def shifted(taken):  # node names would start at b instead of a
-        return names(taken | {"a"})
+    def shifted(roles, taken):  # the model's nodes would be z1, z2, ... instead of u1, u2, ...
+        return real(roles, taken | {"u"})
 
     analytic_sgd.kernels.cache.clear_caches()
-    monkeypatch.setattr(analytic_sgd.symbolic.graph, "_fresh_names", shifted)
+    monkeypatch.setattr(analytic_sgd.symbolic.graph, "_names", shifted)
     try:
         assert "linear-mse.md" in stale_documents(CHECKED_IN)
     finally:
@@ -96,8 +99,6 @@ def test_unknown_case_is_an_option_error():
 
 
 def test_each_page_has_the_sections_and_closed_forms(pages):
-    import sympy as sp
-
     for name, page in pages.items():
         case = CASES[name]
         d = case.problem().derivation()
@@ -105,7 +106,8 @@ def test_each_page_has_the_sections_and_closed_forms(pages):
                         "## 3. Local derivatives", "## 4. The chain rule", "The worked table"):
             assert heading in page, (name, heading)
         for c in d.chains:
-            assert sp.latex(c.closed_form) in page, (name, c.param)
+            closed = equation(fm.Partial(d.graph.output.name, c.param), [chain_steps(d.graph, c)[-1]])
+            assert closed in page, (name, c.param)
             assert f"The gradient for {c.param}" in page
         assert "```mermaid" in page and "**Proof.** " in page and " holds" in page
         assert ("## 5. The moment form" in page) == d.model.is_linear_in_params
@@ -238,27 +240,34 @@ RESERVED = {"end", "graph", "subgraph", "flowchart", "class", "classDef", "style
 
 def test_mermaid_diagrams_follow_the_rules(pages):
     for name, page in pages.items():
-        (chart,) = re.findall(r"```mermaid\n(.*?)```", page, flags=re.S)
-        lines = chart.rstrip("\n").splitlines()
-        assert lines[0] == "flowchart LR"
-        defined, used = set(), set()
-        depth = 0
-        for line in lines[1:]:
-            match = next((m for rule in RULES if (m := rule.match(line))), None)
-            assert match, f"{name}: a Mermaid line no rule allows: {line!r}"
-            groups = match.groupdict()
-            if groups.get("define"):
-                assert groups["define"] not in defined, line
-                defined.add(groups["define"])
-            used |= {groups[k] for k in ("a", "b") if groups.get(k)}
-            used |= set((groups.get("ids") or "").split(",")) - {""}
-            depth += line.strip().startswith("subgraph") - (line.strip() == "end")
-            for text in re.findall(QUOTED, line):
-                assert "\\" not in text and "<" not in text and ">" not in text, line
-        assert depth == 0 and used <= defined and not (defined & RESERVED)
-        d = CASES[name].problem().derivation()
-        assert len([x for x in lines if " -.->|" in x]) == len(d.local)
-        assert len([x for x in lines if " --> " in x]) == sum(len(n.children) for n in d.graph.nodes)
+        charts = re.findall(r"```mermaid\n(.*?)```", page, flags=re.S)
+        assert len(charts) == 1 + (CASES[name].by_hand and CASES[name].by_hand_digits is None)
+        for chart in charts:
+            _check_chart(name, chart)
+
+
+def _check_chart(name: str, chart: str) -> None:
+    lines = chart.rstrip("\n").splitlines()
+    assert lines[0] == "flowchart LR"
+    defined, used = set(), set()
+    depth = 0
+    for line in lines[1:]:
+        match = next((m for rule in RULES if (m := rule.match(line))), None)
+        assert match, f"{name}: a Mermaid line no rule allows: {line!r}"
+        groups = match.groupdict()
+        if groups.get("define"):
+            assert groups["define"] not in defined, line
+            defined.add(groups["define"])
+        used |= {groups[k] for k in ("a", "b") if groups.get(k)}
+        used |= set((groups.get("ids") or "").split(",")) - {""}
+        depth += line.strip().startswith("subgraph") - (line.strip() == "end")
+        for text in re.findall(QUOTED, line):
+            text = text.replace("<br>", "\n")  # the one tag a label may hold: a line break
+            assert "\\" not in text and "<" not in text and ">" not in text, line
+    assert depth == 0 and used <= defined and not (defined & RESERVED)
+    d = CASES[name].problem().derivation()
+    assert len([x for x in lines if " -.->|" in x]) == len(d.used_local)
+    assert len([x for x in lines if " --> " in x]) == sum(len(n.children) for n in d.graph.nodes)
 
 
 def test_mermaid_labels_are_escaped():
@@ -278,3 +287,35 @@ def test_the_reproduce_commands_print_the_tables(pages, capsys):
             rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
             shown = [line for line in page.splitlines() if line in rows]
             assert len(shown) >= min(len(rows), 10), (name, command)
+
+
+# --- notation a student reads right -----------------------------------------------------------
+
+
+def test_the_quadratic_page_reads_right(pages):
+    page = pages["quadratic-mse"]
+    assert "··" not in page and "x··2" not in page
+    assert "## 6. The first step by hand" in page
+    constants = {"a", "b", "c", "n", "l"}  # parameters, the count, the loss: one value per batch
+    for body in BLOCK.findall(page):
+        body = re.sub(r"\\(begin|end)\{\w+\}", "", body.replace(r"\hat{y}", "Y"))
+        for sums in re.findall(r"\\sum_\{i=1\}\^\{n\}(.*)", body):
+            # every node, input or target inside a sum carries its index i
+            for name, sub in re.findall(r"(?<!_\{)(?<![\\a-zA-Z,])([a-z][0-9]*)(_\{[^}]*\})?", sums):
+                assert name in constants or "i" in sub, (name, sums)
+    assert re.search(r"\\sum_\{i=1\}\^\{n\} \\frac\{\\partial l\}\{\\partial s_\{i\}\}", page)
+
+
+def test_node_names_are_never_d_or_e(pages):
+    for name in pages:
+        d = CASES[name].problem().derivation()
+        assert not {"d", "e"} & {str(node.name) for node in d.graph.nodes}, name
+
+
+def test_pages_show_the_errata_of_the_write_up_they_reproduce(pages):
+    assert "## 8. Errata of the published write-up" in pages["linear-mse"]
+    assert "with 0.1 the first step would end at w = 8/3, b = 12/5" in pages["linear-mse"]
+    assert "first loss is 41.7522" in pages["quadratic-mse"]
+    assert "Errata" not in pages["linear-rmse"]  # not the write-up's own problem
+    assert "its a is u1, its c is u2, its d is r, its e is s" in pages["linear-mse"]
+    assert "4/15 = 0.267" in pages["linear-mse"]

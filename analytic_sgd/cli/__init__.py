@@ -19,7 +19,8 @@ from .options import UsageError, flag_message
 __all__ = ["main", "build_parser", "run"]
 
 PROG = "analytic-sgd"
-COMMANDS = ("derive", "table", "stability", "examples", "crosscheck", "golden", "plot", "pages")
+COMMANDS = ("derive", "table", "stability", "examples", "crosscheck", "golden", "plot", "pages",
+            "handout")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -30,13 +30,14 @@ FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
          "shuffle": "--shuffle", "drop_last": "--drop-last", "loss": "--loss",
          "arithmetic": "--arithmetic", "engine": "--engine", "dtype": "--dtype", "kind": "--kind",
          "mode": "--mode", "reference": "--reference", "digits": "--digits",
-         "lr schedule": "--schedule", "sample": "--sample", "rng": "--rng"}
+         "lr schedule": "--schedule", "sample": "--sample", "rng": "--rng",
+         "exercises": "--exercises", "standalone": "--standalone"}
 # the attribute of the parsed arguments that holds each field's text
 _ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
 # the attributes add_problem_options sets, other than --example
 PROBLEM_ARGS = ("data", "model", "params", "loss", "lr", "schedule", "batch_size", "epochs",
-                "shuffle", "sample", "rng", "seed", "drop_last", "init", "momentum", "dampening",
-                "nesterov", "weight_decay", "maximize")
+                "shuffle", "sampler", "rng", "seed", "drop_last", "init", "momentum",
+                "dampening", "nesterov", "weight_decay", "maximize")
 
 
 class UsageError(Exception):
@@ -81,9 +82,11 @@ def add_arithmetic_option(p: argparse.ArgumentParser) -> None:
                    help="exact (rationals), float64 (default) or float32")
 
 
-def add_problem_options(p: argparse.ArgumentParser, *, repeat_example: bool = False) -> None:
-    """The problem options of ``table`` (shared by crosscheck, golden and plot); with
-    ``repeat_example`` ``--example`` may be given more than once (a list)."""
+def add_problem_options(p: argparse.ArgumentParser, *, repeat_example: bool = False,
+                        sampling: bool = True) -> None:
+    """The problem options of ``table`` (shared by crosscheck, golden, plot, stability, derive
+    and handout); with ``repeat_example`` ``--example`` may be given more than once (a
+    list); without ``sampling`` no --sample and --rng (``derive --sample I`` names a sample)."""
     where = p.add_mutually_exclusive_group()
     where.add_argument("--example", metavar="NAME", action="append" if repeat_example else "store",
                        help=f"a named example (default worked-linear): {', '.join(EXAMPLES)}"
@@ -101,12 +104,14 @@ def add_problem_options(p: argparse.ArgumentParser, *, repeat_example: bool = Fa
     p.add_argument("--batch-size", help="samples per batch (the last partial batch is kept)")
     p.add_argument("--epochs", help="passes over the data")
     p.add_argument("--shuffle", action="store_true", help="shuffle each epoch (needs --seed)")
-    p.add_argument("--sample", choices=list(SAMPLERS), help="without-replacement (default: "
-                   "each row once per epoch) or with-replacement (each batch drawn at random, "
-                   "ceil(n / batch size) batches per epoch; needs --seed)")
-    p.add_argument("--rng", choices=list(RNGS), help="the random generator of --shuffle and "
-                   "--sample: numpy (default_rng(seed), the default) or numpy-legacy "
-                   "(RandomState(seed), as np.random.seed)")
+    if sampling:
+        p.add_argument("--sample", dest="sampler", choices=list(SAMPLERS),
+                       help="without-replacement (default: each row once per epoch) or "
+                       "with-replacement (each batch drawn at random, ceil(n / batch size) "
+                       "batches per epoch; needs --seed)")
+        p.add_argument("--rng", choices=list(RNGS), help="the random generator of --shuffle "
+                       "and --sample: numpy (default_rng(seed), the default) or numpy-legacy "
+                       "(RandomState(seed), as np.random.seed)")
     p.add_argument("--seed", help="seed of the random generator")
     p.add_argument("--drop-last", action="store_true", help="drop the last partial batch")
     p.add_argument("--init", metavar="NAME=VALUE,...", help="start values (default zeros, or "
@@ -190,7 +195,7 @@ def problem_from_args(args):
         "seed": None if args.seed is None else whole_number("--seed", args.seed),
         "nesterov": args.nesterov or None, "maximize": args.maximize or None,
         "shuffle": args.shuffle or None, "drop_last": args.drop_last or None,
-        "sample": args.sample, "rng": args.rng,
+        "sample": getattr(args, "sampler", None), "rng": getattr(args, "rng", None),
     }
     problem = example_problem(args.example or "worked-linear", model=args.model,
                               params=args.params, loss=args.loss, **overrides)

@@ -22,6 +22,8 @@ def add_parser(sub):
     p.add_argument("--format", default="text",
                    choices=["text", "markdown", "latex", "csv", "json"])
     p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places")
+    p.add_argument("--standalone", choices=["article", "beamer"],
+                   help="with --format latex: a complete document (article or beamer slides)")
     return p
 
 
@@ -40,5 +42,5 @@ def run(args) -> int:
         if exc.trajectory is not None and args.format in ("text", "markdown"):
             sys.stdout.write(render_table(exc.trajectory, args.format, digits))
         raise
-    sys.stdout.write(render_table(traj, args.format, digits))
+    sys.stdout.write(render_table(traj, args.format, digits, args.standalone))
     return 0

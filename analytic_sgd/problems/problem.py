@@ -7,6 +7,8 @@ given and read exactly in exact runs. ``sgd()``, the one-call API, makes a Probl
 runs it.
 
 >>> p = example_problem("worked-linear")
+>>> p
+Problem('worked-linear': ŷ = b + w*x, mse, 9 samples, lr 0.01, batch 3, 1 epoch, start w=0, b=0)
 >>> p.run("exact").steps[0].updated.tolist()
 [4/15, 6/25]
 >>> example_problem("worked-linear", lr="0.02", epochs=2).settings.lr.text
@@ -72,6 +74,13 @@ class Problem:
             if not isinstance(getattr(self, name), kind):
                 raise TypeError(f"a Problem's {name} must be a {kind.__name__}, got "
                                 f"{type(getattr(self, name)).__name__}")
+
+    def __repr__(self) -> str:
+        start = ", ".join(f"{k}={v}" for k, v in self.start.items())
+        plan = self.plan
+        return (f"Problem({self.name!r}: ŷ = {self.model.text}, {self.loss.name}, "
+                f"{len(self.y)} samples, lr {self.settings.lr.text}, batch {plan.batch_size}, "
+                f"{plan.epochs} epoch{'s' if plan.epochs > 1 else ''}, start {start})")
 
     def replace(self, **changes) -> Problem:
         """A copy with fields changed; Settings and BatchPlan fields may be given by name

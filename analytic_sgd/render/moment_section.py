@@ -22,6 +22,7 @@ from ..conventions.arithmetic import EXACT, FLOAT64, get_arithmetic
 from ..kernels.cache import derivation_for
 from ..kernels.printers import numpy_function
 from ..symbolic.moment_form import moment_form
+from . import notation as nt
 from .mermaid import plain
 from .textbook import aligned, display
 
@@ -77,7 +78,7 @@ def optimum_on_data(problem) -> tuple[list, object, str] | None:
 
 
 def _number(v, arithmetic: str) -> str:
-    return sp.latex(v) if get_arithmetic(arithmetic).exact else f"{float(v):.4f}"
+    return nt.expr_tex(v) if get_arithmetic(arithmetic).exact else f"{float(v):.4f}"
 
 
 def moment_section(d, eq, problem, number: int = 5) -> list[str]:
@@ -99,26 +100,26 @@ def moment_section(d, eq, problem, number: int = 5) -> list[str]:
     if inner is not d.loss:
         grad_form = _form(derivation_for(d.model, inner))
         f = sp.Symbol(top, positive=True)
-        outer = sp.latex(sp.diff(d.loss.apply_outer(f), f))
+        outer = nt.expr_tex(sp.diff(d.loss.apply_outer(f), f))
         parts += [eq(rf"\frac{{\partial l}}{{\partial \theta_j}} = {outer} "
                      rf"\frac{{\partial {top}}}{{\partial \theta_j}}"),
                   f"with the gradient of the {inner.title} in sums:"]
-    rows = [rf"\frac{{\partial {top}}}{{\partial {sp.latex(t)}}} &= {sp.latex(g)}"
+    rows = [rf"\frac{{\partial {top}}}{{\partial {nt.expr_tex(t)}}} &= {nt.expr_tex(g)}"
             for t, g in zip(m.params, grad_form.grad_sums)]
     parts.append(eq(aligned(rows), "moments"))
     theta = sp.Matrix(m.params)
     same = (f"The {d.loss.outer.name} is increasing, so l and the {inner.name.upper()} have "
             "the same minimum. " if inner is not d.loss else "")
     parts += [f"{same}Setting ({eq.labels['moments']}) to zero gives the normal equations S θ = t:",
-              eq(rf"{sp.latex(form.as_sums(form.gram))} {sp.latex(theta)} = "
-                 rf"{sp.latex(form.as_sums(form.cross))}")]
+              eq(rf"{nt.expr_tex(form.as_sums(form.gram))} {nt.expr_tex(theta)} = "
+                 rf"{nt.expr_tex(form.as_sums(form.cross))}")]
     if form.optimum is not None and p <= 2:
-        rows = [rf"{sp.latex(t)}^{{*}} &= {sp.latex(v)}" for t, v in zip(m.params, form.optimum)]
+        rows = [rf"{nt.expr_tex(t)}^{{*}} &= {nt.expr_tex(v)}" for t, v in zip(m.params, form.optimum)]
         parts += ["Solved, they give the least-squares optimum:", eq(aligned(rows))]
     found = optimum_on_data(problem)
     if found is not None:
         values, loss, arithmetic = found
-        named = r",\quad ".join(f"{sp.latex(t)}^{{*}} = {_number(v, arithmetic)}"
+        named = r",\quad ".join(f"{nt.expr_tex(t)}^{{*}} = {_number(v, arithmetic)}"
                                  for t, v in zip(m.params, values))
         how = "exactly" if get_arithmetic(arithmetic).exact else "in float64, to 4 decimals"
         parts += [f"On the data of the example `{problem.name}` ({how}):",

@@ -30,7 +30,9 @@ from ..numeric.trajectory import Trajectory
 from ..problems.examples import get_example
 from ..problems.problem import example_problem
 from . import table as rt
+from .errata import errata, errata_section, published_rounding, writeup_note
 from .first_step import first_step_section
+from .mermaid import plain
 from .moment_section import moment_section
 from .textbook import Equations, chain_rule, local_derivatives, model_and_loss, unit_nodes
 
@@ -63,6 +65,7 @@ class Case:
     tables: tuple[Table, ...]
     by_hand: bool = False
     note: str = ""
+    by_hand_digits: int | None = None  # values of the first step with long exact forms, rounded
 
     def problem(self):
         return example_problem(self.example, model=self.model, loss=self.loss)
@@ -71,7 +74,7 @@ class Case:
 CASES = {case.name: case for case in (
     Case("linear-mse", "Linear model, mean squared error", "linear", "mse", "worked-linear",
          (Table("exact", None, "In exact arithmetic (fractions):"),
-          Table("float64", 2, "In float64, rounded to 2 decimals as in the hand-computed table:")),
+          Table("float64", 2, "In float64, rounded to 2 decimals:")),
          by_hand=True),
     Case("linear-rmse", "Linear model, root mean squared error", "linear", "rmse",
          "worked-linear", (Table("float64", 4, "In float64, rounded to 4 decimals:"),),
@@ -79,6 +82,7 @@ CASES = {case.name: case for case in (
          "arithmetic stops after one step here: the square root makes the parameters irrational."),
     Case("quadratic-mse", "Quadratic model, mean squared error", "quadratic", "mse",
          "noisy-quadratic", (Table("float64", 4, "In float64, rounded to 4 decimals:"),),
+         by_hand=True, by_hand_digits=4,
          note="With this learning rate the loss rises: the step is too large for the curvature "
          "in a, which the table shows step by step."),
     Case("quadratic-rmse", "Quadratic model, root mean squared error", "quadratic", "rmse",
@@ -131,6 +135,8 @@ def _tables(case: Case, problem, number: int) -> list[str]:
         every = " (it prints every step)" if table.every > 1 else ""
         parts += [table.caption, rt.table_markdown(_rows(traj, table.every), table.digits).rstrip(),
                   f"Reproduce it with `{_command(case, table)}`{every}."]
+        if table.digits is not None and bool(errata(case.problem())):
+            parts.append(published_rounding(problem, table.digits))
     return parts
 
 
@@ -144,19 +150,21 @@ def render_document(case: str | Case) -> str:
     d = problem.derivation()
     eq = Equations()
     parts = [HEADER, f"# {case.title}",
-             f"How the gradient of SGD for ŷ = {d.model.text.replace('*', '·')} under the "
+             f"How the gradient of SGD for ŷ = {plain(d.model.expr)} under the "
              f"{d.loss.title} is derived node by node, and what it gives on the example "
              f"`{case.example}`. The equations come from the derivation itself, which is proved "
              "against sympy's own derivative every time this page is generated."]
-    parts += model_and_loss(d, eq) + unit_nodes(d, eq) + local_derivatives(d, eq) + chain_rule(d, eq)
+    parts += model_and_loss(d, eq) + unit_nodes(d, eq, writeup_note(d, case.example))
+    parts += local_derivatives(d, eq) + chain_rule(d, eq)
     number = 5
     moments = moment_section(d, eq, problem, number)
     number += bool(moments)
     parts += moments
     if case.by_hand:
-        parts += first_step_section(d, problem, eq, number)
+        parts += first_step_section(d, problem, eq, number, case.by_hand_digits)
         number += 1
     parts += _tables(case, problem, number)
+    parts += errata_section(problem, number + 1)
     return "\n\n".join(parts) + "\n"
 
 

@@ -21,93 +21,44 @@ from __future__ import annotations
 import csv
 import io
 import json
-from fractions import Fraction
 
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, OptionError
+from .table_cells import RISING_STEPS, cells, number_text, rising_note, table_columns
+from .table_latex import booktabs
 
 __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
            "table_dict", "table_latex", "table_html", "table_pandas", "TABLE_FORMATS",
-           "render_table", "RISING_STEPS"]
-
-RISING_STEPS = 3  # a note is added when the loss rises this many steps in a row
-
-
-def _number(v, digits: int | None) -> str:
-    """``v`` as written in a table: shortest round-trip decimal, a fraction, or rounded."""
-    if digits is None:
-        return str(v)
-    try:
-        return f"{float(Fraction(str(v))):.{digits}f}"
-    except ValueError:  # an irrational exact value, such as 2*sqrt(330)/3
-        return f"{float(v):.{digits}f}"
-
-
-def table_columns(traj) -> list[tuple[str, list]]:
-    """(header, values) pairs in table order: epoch (if more than one), batch, n, lr (when it
-    changes from step to step), grads, after, loss."""
-    names = traj.param_names
-    cols = []
-    if traj.epoch.size and traj.epoch.max() > 1:
-        cols.append(("epoch", traj.epoch.tolist()))
-    cols += [("batch", traj.batch.tolist()), ("n", traj.n.tolist())]
-    if traj.varying_lr:
-        cols.append(("lr", list(traj.lr)))
-    cols += [(f"dl/d{p}", list(traj.grad[:, j])) for j, p in enumerate(names)]
-    cols += [(f"{p} after", list(traj.updated[:, j])) for j, p in enumerate(names)]
-    cols.append(("loss", list(traj.loss)))
-    return cols
-
-
-def _cells(traj, digits):
-    return [(head, [v if isinstance(v, int) else _number(v, digits) for v in values])
-            for head, values in table_columns(traj)]
-
-
-def _note(traj) -> str:
-    streak = traj.rising_streak()
-    if streak < RISING_STEPS:
-        return ""
-    settings = traj.meta.get("settings")
-    lr = f" ({settings.lr.text})" if settings is not None else ""
-    return (f"note: the loss rose {streak} steps in a row; the learning rate{lr} may be too "
-            f"large")
+           "render_table", "RISING_STEPS", "rising_note", "number_text"]
 
 
 def table_text(traj, digits: int | None = None) -> str:
     """An aligned table for a terminal, with a note when the loss keeps rising."""
-    cells = _cells(traj, digits)
-    widths = [max(len(h), *(len(str(v)) for v in vs)) for h, vs in cells]
-    lines = ["  ".join(h.rjust(w) for (h, _), w in zip(cells, widths)).rstrip()]
+    columns = cells(traj, digits)
+    widths = [max(len(h), *(len(str(v)) for v in vs)) for h, vs in columns]
+    lines = ["  ".join(h.rjust(w) for (h, _), w in zip(columns, widths)).rstrip()]
     for row in range(len(traj)):
-        lines.append("  ".join(str(vs[row]).rjust(w) for (_, vs), w in zip(cells, widths)))
-    note = _note(traj)
+        lines.append("  ".join(str(vs[row]).rjust(w) for (_, vs), w in zip(columns, widths)))
+    note = rising_note(traj)
     return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
 
 def table_markdown(traj, digits: int | None = None) -> str:
-    cells = _cells(traj, digits)
-    lines = ["| " + " | ".join(h for h, _ in cells) + " |",
-             "|" + "|".join(" ---: " for _ in cells) + "|"]
-    lines += ["| " + " | ".join(str(vs[r]) for _, vs in cells) + " |" for r in range(len(traj))]
-    note = _note(traj)
+    columns = cells(traj, digits)
+    lines = ["| " + " | ".join(h for h, _ in columns) + " |",
+             "|" + "|".join(" ---: " for _ in columns) + "|"]
+    lines += ["| " + " | ".join(str(vs[r]) for _, vs in columns) + " |" for r in range(len(traj))]
+    note = rising_note(traj)
     return "\n".join(lines + ([f"\n{note}"] if note else [])) + "\n"
 
 
-def table_latex(traj, digits: int | None = None) -> str:
-    """A booktabs tabular (needs ``\\usepackage{booktabs}``)."""
-    cells = _cells(traj, digits)
-    heads = [rf"$\partial l/\partial {h[4:]}$" if h.startswith("dl/d") else h for h, _ in cells]
-    lines = [r"\begin{tabular}{" + "r" * len(cells) + "}", r"\toprule",
-             " & ".join(heads) + r" \\", r"\midrule"]
-    lines += [" & ".join(str(vs[r]) for _, vs in cells) + r" \\" for r in range(len(traj))]
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    return "\n".join(lines) + "\n"
-
-
-def table_html(traj, digits: int | None = 6) -> str:
-    cells = _cells(traj, digits)
-    head = "".join(f"<th>{h}</th>" for h, _ in cells)
-    rows = "".join("<tr>" + "".join(f"<td>{vs[r]}</td>" for _, vs in cells) + "</tr>"
+def table_html(traj, digits: int | None = -1) -> str:
+    """An HTML table; exact values as fractions, floats to 6 decimals unless ``digits`` says
+    otherwise (``None``: the shortest round-trip decimal)."""
+    if digits == -1:
+        digits = None if traj.arithmetic.exact else 6
+    columns = cells(traj, digits)
+    head = "".join(f"<th>{h}</th>" for h, _ in columns)
+    rows = "".join("<tr>" + "".join(f"<td>{vs[r]}</td>" for _, vs in columns) + "</tr>"
                    for r in range(len(traj)))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
@@ -180,10 +131,21 @@ def table_pandas(traj):
     return frame
 
 
+def table_latex(traj, digits: int | None = None, standalone: str | None = None) -> str:
+    """A booktabs tabular, or a complete document (``analytic_sgd.render.table_latex``)."""
+    return booktabs(traj, digits, standalone)
+
+
 TABLE_FORMATS = {"text": table_text, "markdown": table_markdown, "latex": table_latex,
                  "csv": table_csv, "json": table_json}
 
 
-def render_table(traj, fmt: str = "text", digits: int | None = None) -> str:
-    """The trajectory in ``fmt``: text, markdown, latex, csv or json."""
+def render_table(traj, fmt: str = "text", digits: int | None = None,
+                 standalone: str | None = None) -> str:
+    """The trajectory in ``fmt``: text, markdown, latex, csv or json; a LaTeX document of kind
+    ``standalone`` (article, beamer) when given."""
+    if standalone is not None:
+        if fmt != "latex":
+            raise OptionError.for_field("standalone", standalone, "used with the latex format only")
+        return table_latex(traj, digits, standalone)
     return TABLE_FORMATS[fmt](traj, digits)

@@ -12,8 +12,8 @@ $$
 \hat y = w x + b \tag{1}
 $$
 >>> loss = model_and_loss(asgd.derive(asgd.linear(), asgd.mse), eq)[-1]
->>> loss.splitlines()[1].endswith(r"\left(b + w {x}_{i} - {y}_{i}\right)^{2}}{n} \tag{3}")
-True
+>>> print(loss.splitlines()[-2])
+\end{aligned} \tag{3}
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from __future__ import annotations
 import sympy as sp
 
 from . import derivation as rd
+from . import formula as fm
 from .mermaid import to_mermaid
 
-__all__ = ["Equations", "display", "model_and_loss", "unit_nodes", "local_derivatives",
-           "chain_rule", "path_text", "factors_tex"]
+__all__ = ["Equations", "display", "aligned", "equation", "model_and_loss", "unit_nodes",
+           "local_derivatives", "chain_rule", "path_text"]
 
 _UNSAFE_START = ("-", "+", "*", ">", "#", "=", "|", "~", "`")
 
@@ -57,46 +58,55 @@ class Equations:
         return display(body, self.count)
 
 
-def _d(of, wrt) -> str:
-    return rd.partial_tex(of, wrt)
+def equation(lhs, rhs: list) -> str:
+    """``lhs = rhs[0] = rhs[1] ...`` in LaTeX: one line, or ``aligned`` rows when it is broken."""
+    rows = fm.tex_rows(lhs, rhs)
+    return rows[0].replace("&", "") if len(rows) == 1 else aligned(rows)
 
 
 def model_and_loss(d, eq: Equations) -> list[str]:
-    """The model (1), the loss's definition and its value for this model (2)."""
+    """The model (1) and the loss, defined once and written out for this model (2)."""
     m = d.model
     inputs, params = ", ".join(m.input_names), ", ".join(m.param_names)
     return [
         "## 1. Model and loss",
         f"The model predicts ŷ from the input{'s' if len(m.inputs) > 1 else ''} {inputs} with "
         f"the parameters {params}:",
-        eq(rf"\hat y = {sp.latex(m.expr, order='none')}"),
+        eq(equation(rd.yhat(), [fm.M(m.expr)])),
         f"The loss, the {d.loss.title} ({d.loss.name}), compares the predictions with the "
         "targets y over a batch of n samples i = 1, …, n:",
-        eq(rf"l = {d.loss.latex} = {sp.latex(d.loss_expr)}"),
+        eq(equation(fm.M(sp.Symbol("l")), [rd.loss_definition(d.loss), fm.M(d.loss_expr)])),
     ]
 
 
-def unit_nodes(d, eq: Equations) -> list[str]:
-    """The Mermaid graph and the node equations."""
-    per_sample = [rd.node_tex(n) for n in d.graph.nodes if n.per_sample]
-    batch = [rd.node_tex(n) for n in d.graph.nodes if not n.per_sample]
+def unit_nodes(d, eq: Equations, note: str = "") -> list[str]:
+    """The Mermaid graph and the node equations (``note``: a sentence after the equations)."""
+    rows = rd.node_rows(d)
+    per_sample = [fm.tex_rows(lhs, rhs)[0] for (lhs, rhs, _), node in zip(rows, d.graph.nodes)
+                  if node.per_sample]
+    batch = [fm.tex_rows(lhs, rhs)[0] for (lhs, rhs, _), node in zip(rows, d.graph.nodes)
+             if not node.per_sample]
+    names = ("The model's nodes are u1, u2, … in the order they are computed, r is the residual "
+             "ŷ − y, s the loss term of a sample" + (", m the reduction before the outer "
+                                                    "function" if len(batch) > 1 else "") + ".")
     return [
         "## 2. The graph of unit nodes",
         "The loss is computed by a chain of unit nodes, one operation each. Solid arrows are the "
         "forward pass (a node is computed from the nodes that point to it); dashed arrows are the "
-        "backward pass, each labelled with the local derivative it carries. Parameters are "
-        "orange, data blue.",
+        "backward pass, each labelled with the local derivative it carries (only the edges a "
+        "path to a parameter walks). Parameters are orange, data blue.",
         "```mermaid\n" + to_mermaid(d) + "```",
         "Forward pass, for each sample i:",
         eq(aligned(per_sample)),
-        "then once for the batch:",
+        "then once for the batch, summing over the samples:",
         eq(aligned(batch)),
+        names + (f" {note}" if note else ""),
     ]
 
 
 def local_derivatives(d, eq: Equations) -> list[str]:
-    """One row per edge of the backward pass, top down."""
-    rows = [rf"{_d(of, wrt)} &= {sp.latex(e)}" for (of, wrt), e in d.local.items()]
+    """One row per edge the chain rule walks, top down."""
+    rows = [fm.tex_rows(fm.Partial(of, wrt), [fm.M(e)])[0] for (of, wrt), e in d.used_local.items()]
     return [
         "## 3. Local derivatives",
         "Each node is differentiated with respect to each of its inputs, the others held fixed. "
@@ -109,40 +119,36 @@ def path_text(path) -> str:
     return " → ".join(str(s) for s in path)
 
 
-def factors_tex(factors) -> str:
-    """The local derivatives of one path as a product, sums in parentheses."""
-    return r" \cdot ".join(rf"\left({sp.latex(f)}\right)" if f.is_Add else sp.latex(f)
-                           for f in factors)
-
-
 def chain_rule(d, eq: Equations) -> list[str]:
-    """Per parameter: the paths, the chain rule, the product, the split at Σ, the closed form.
+    """Per parameter: the paths, then the five steps of ``chain_steps`` as numbered equations.
 
-    Labels the split equation of parameter p ``split:p`` (see ``first_step_section``)."""
+    Labels the product equation of parameter p ``split:p`` (see ``first_step_section``)."""
     parts = ["## 4. The chain rule, parameter by parameter"]
     reduction = d.graph.reduction.name
     for k, c in enumerate(d.chains, start=1):
         p, top = c.param, d.graph.output.name
+        lhs = fm.Partial(top, p)
+        chain, factors, product, substituted, closed = rd.chain_steps(d.graph, c)
         paths = "; ".join(path_text(path) for path in c.paths)
         count = "One path leads" if len(c.paths) == 1 else f"{len(c.paths)} paths lead"
-        chain = " + ".join("".join(_d(a, b) for a, b in zip(path, path[1:])) for path in c.paths)
-        product = " + ".join(factors_tex(f) for f in c.factors)
+        how = "it" if len(c.paths) == 1 else "each path and adds the paths (in brackets)"
         start = eq.count + 1
         parts += [
             f"### 4.{k} The gradient for {p}",
-            f"{count} from {top} down to {p}: {paths}. The chain rule multiplies the local "
-            f"derivatives along {'it' if len(c.paths) == 1 else 'each path and adds the paths'}:",
-            eq(rf"{_d(top, p)} = {chain}"),
-            f"Taking each factor from ({eq.labels['local']}):",
-            eq(rf"{_d(top, p)} = {product}"),
-            f"The factors at and above the reduction {reduction} apply once to the batch; the "
-            "rest are taken for each sample and summed:",
-            eq(rf"{_d(top, p)} = {sp.latex(c.outer)} \sum_{{i=1}}^{{n}} {sp.latex(c.per_sample)}",
-               f"split:{p}"),
-            "Writing the nodes back in terms of the inputs, the target and the parameters gives "
-            "the closed form:",
-            eq(rf"{_d(top, p)} = {sp.latex(c.closed_form)}"),
-            f"Equations ({start})–({eq.count}) are one derivative written four ways; the "
+            f"{count} from {top} down to {p}: {paths}. Below the reduction {reduction} every node "
+            f"has one value per sample, so the chain rule sums over the samples i; it multiplies "
+            f"the local derivatives along {how}:",
+            eq(equation(lhs, [chain])),
+            f"Taking each factor from ({eq.labels['local']}), at sample i:",
+            eq(equation(lhs, [factors])),
+            f"The factors at and above the reduction {reduction} are the same for every sample "
+            "and move in front of the sum:",
+            eq(equation(lhs, [product]), f"split:{p}"),
+            "Writing the nodes back in terms of the inputs, the target and the parameters:",
+            eq(equation(lhs, [substituted])),
+            "and collecting the constants gives the closed form:",
+            eq(equation(lhs, [closed])),
+            f"Equations ({start})–({eq.count}) are one derivative written five ways; the "
             f"last is what the kernels compute.",
         ]
     names = ", ".join(f"∂l/∂{c.param}" for c in d.chains)

@@ -7,24 +7,26 @@ closed form minus ``sympy.diff`` of the whole loss simplifies to zero (sums spli
 expanded, which settles the usual cases exactly and fast; else ``sympy.simplify``). If it
 does not, ``DerivationError`` is raised: that is a bug, never a user error.
 
-Linear MSE, w: dl/dw = (dl/de)(de/dd)(dd/dc)(dc/da)(da/dw) = (1/n)(2d)(1)(1)(x),
-closed form (2/n) Σ_i (w x_i + b - y_i) x_i.
+Linear MSE, w: ∂l/∂w = Σ_i (∂l/∂s_i)(∂s_i/∂r_i)(∂r_i/∂u2_i)(∂u2_i/∂u1_i)(∂u1_i/∂w)
+= Σ_i (1/n)(2 r_i)(1)(1)(x_i), closed form (2/n) Σ_i (w x_i + b - y_i) x_i.
 
 >>> from analytic_sgd.symbolic.model import linear
 >>> from analytic_sgd.conventions.loss import mse
 >>> d = derive(linear(), mse)
 >>> d.chains[0].paths
-((l, e, d, c, a, w),)
+((l, s, r, u2, u1, w),)
 >>> d.chains[0].closed_form
 2*Sum((b + w*x[i] - y[i])*x[i], (i, 1, n))/n
->>> d.proved
-True
+>>> d
+Derivation(model='b + w*x', loss='mse', params=(w, b), nodes=5, proved=True)
+>>> d.chain("b")
+Chain(∂l/∂b = 2*Sum(b + w*x[i] - y[i], (i, 1, n))/n, 1 path, proved=True)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import sympy as sp
@@ -61,11 +63,16 @@ class Chain:
     substituted: sp.Expr
     closed_form: sp.Expr
     proved: bool
+    graph: Graph | None = field(default=None, repr=False, compare=False)  # the graph it walks
 
     @property
     def product(self) -> sp.Expr:
         """``outer`` times the per-sample product, with Σ left implicit (node symbols)."""
         return self.outer * self.per_sample
+
+    def __repr__(self) -> str:
+        count = f"{len(self.paths)} path{'s' if len(self.paths) > 1 else ''}"
+        return f"Chain(∂l/∂{self.param} = {self.closed_form}, {count}, proved={self.proved})"
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,18 @@ class Derivation:
     @property
     def proved(self) -> bool:
         return all(chain.proved for chain in self.chains)
+
+    @property
+    def used_local(self) -> Mapping:
+        """The local derivatives on some path from ``l`` to a parameter, top down (an edge no
+        path walks, such as ∂u2/∂u1 for u1 = x², is left out)."""
+        edges = {edge for c in self.chains for path in c.paths for edge in zip(path, path[1:])}
+        return MappingProxyType({edge: e for edge, e in self.local.items() if edge in edges})
+
+    def __repr__(self) -> str:
+        params = ", ".join(self.model.param_names)
+        return (f"Derivation(model={self.model.text!r}, loss={self.loss.name!r}, "
+                f"params=({params}), nodes={len(self.graph.nodes)}, proved={self.proved})")
 
     def chain(self, param: str) -> Chain:
         """The Chain of the parameter called ``param``; OptionError naming the parameters
@@ -197,6 +216,7 @@ def derive(model: Model, loss: Loss | str, *, prove: bool = True) -> Derivation:
                 substituted,
                 closed,
                 prove,
+                graph,
             )
         )
     return Derivation(model, loss, graph, local, tuple(chains), loss_expr)

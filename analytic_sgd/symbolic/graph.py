@@ -1,35 +1,43 @@
 """The loss split into unit nodes, each one operation, in topological order.
 
-Node names are single letters taken in alphabetical order from those not used by
-the inputs, the parameters, the target ``y``, the count ``n``, the index ``i``
-and the loss ``l`` (nor the first letter of a longer input or parameter name).
-The last node is always ``l``. Linear MSE gives exactly the textbook graph:
+Node names give each role one letter in every model, and never a letter a student
+could read as a differential (d) or a constant (e): the model's nodes are ``u1, u2, ...``
+in the order they are computed (the last one is the prediction ŷ), the residual is
+``r = ŷ - y``, the loss term is ``s`` (``s1, s2, ...`` if it takes several nodes), the
+reduction is ``m`` when an outer function follows it (RMSE: ``l = sqrt(m)``), and the
+loss is ``l``. A letter already used by an input or a parameter (or the first letter of
+one, so that ``u1`` never meets a parameter ``u1``) passes the role to the next letter
+of ``LETTERS[role]``. Linear MSE (the write-up's a, c, d, e are u1, u2, r, s):
 
 >>> from analytic_sgd.symbolic.model import linear
->>> from analytic_sgd.conventions.loss import mse
+>>> from analytic_sgd.conventions.loss import mse, rmse
 >>> for node in build_graph(linear(), mse).nodes:
 ...     print(node)
-a = w*x
-c = a + b
-d = c - y
-e = d**2
-l = (1/n) Σ e
+u1 = w*x
+u2 = u1 + b
+r = u2 - y
+s = r**2
+l = (1/n) Σ s
+>>> [str(node.name) for node in build_graph(linear(), rmse).nodes][-2:]
+['m', 'l']
 """
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from ..conventions.loss import RESIDUAL, Loss
 from .model import Model, symbol
 
-__all__ = ["Node", "Graph", "build_graph"]
+__all__ = ["Node", "Graph", "build_graph", "LETTERS"]
 
-RESERVED = ("y", "n", "i", "l")
+RESERVED = ("y", "n", "i", "l", "d", "e")  # never a node: data, count, index, loss, ∂, Euler's e
+# each role's letter, then the letters it falls back to when a name of the model takes it
+LETTERS = {"model": "uzhgpq", "residual": "rqphg", "term": "sqphg", "inner": "mvqphg"}
 
 
 @dataclass(frozen=True)
@@ -52,11 +60,26 @@ class Node:
         """True for the node that sums the per-sample terms over the batch."""
         return self.factor is not None
 
+    @property
+    def ordered(self) -> sp.Expr:
+        """``expr`` unevaluated with its operands in the order they were computed
+        (``u2 = u1 + b``, ``r = u2 - y``); print it with ``order="none"``."""
+        kids = self.children
+        if self.op == "add" and len(kids) == 2:
+            return sp.Add(*kids, evaluate=False)
+        if self.op == "sub" and len(kids) == 2:
+            return sp.Add(kids[0], sp.Mul(-1, kids[1], evaluate=False), evaluate=False)
+        if self.op == "mul" and len(kids) == 2:
+            return sp.Mul(*kids, evaluate=False)
+        if self.op == "div" and len(kids) == 2:
+            return sp.Mul(kids[0], sp.Pow(kids[1], -1, evaluate=False), evaluate=False)
+        return self.expr
+
     def __str__(self) -> str:
         if self.is_reduction:
             factor = "" if self.factor == 1 else f"({str(self.factor).replace('*', '')}) "
             return f"{self.name} = {factor}Σ {self.children[0]}"
-        return f"{self.name} = {self.expr}"
+        return f"{self.name} = {StrPrinter({'order': 'none'}).doprint(self.ordered)}"
 
 
 @dataclass(frozen=True)
@@ -90,15 +113,14 @@ class Graph:
 
 
 class _Builder:
-    def __init__(self, model: Model, taken: set[str]) -> None:
+    def __init__(self, model: Model) -> None:
         self.model = model
         self.leaves = set(model.inputs) | set(model.params)
-        self.names = _fresh_names(taken)
         self.nodes: list[Node] = []
         self.made: set[sp.Symbol] = set()
 
     def emit(self, expr: sp.Expr, op: str, children: list[sp.Expr]) -> sp.Symbol:
-        name = symbol(next(self.names))
+        name = sp.Dummy(f"node{len(self.nodes)}", real=True)  # renamed by role in build_graph
         # distinct: d(w**w)/dw already counts both places w appears, so one edge per child
         kids = tuple(dict.fromkeys(c for c in children if isinstance(c, sp.Symbol)))
         self.nodes.append(Node(name, expr, kids, op))
@@ -153,32 +175,58 @@ class _Builder:
         return acc
 
 
-def _fresh_names(taken: set[str]):
-    initials = {name[0] for name in taken}
-    for letter in string.ascii_lowercase:
-        if letter not in taken and letter not in initials:
-            yield letter
-    for k in range(2, 10_000):
-        for letter in string.ascii_lowercase:
-            if f"{letter}{k}" not in taken and letter not in RESERVED:
-                yield f"{letter}{k}"
+def _letters(taken: set[str]) -> dict[str, str]:
+    """The letter of each role: its first candidate that no name of the model takes, nor its
+    first letter, nor an earlier role; then any other free letter."""
+    blocked = set(RESERVED) | {name[0] for name in taken} | taken
+    chosen: dict[str, str] = {}
+    alphabet = "abcfghjkmopqrstuvwxz"
+    for role, candidates in LETTERS.items():
+        free = [c for c in candidates + alphabet if c not in blocked and c not in chosen.values()]
+        chosen[role] = free[0]
+    return chosen
+
+
+def _names(roles: list[str], taken: set[str]) -> list[sp.Symbol]:
+    """One name per node from its role: ``u1, u2, ...``; ``r``; ``s`` (or ``s1, s2``); ``m``."""
+    letters = _letters(taken)
+    count = {role: roles.count(role) for role in set(roles)}
+    seen: dict[str, int] = {}
+    names = []
+    for role in roles:
+        seen[role] = seen.get(role, 0) + 1
+        numbered = role == "model" or count[role] > 1
+        names.append(symbol(f"{letters[role]}{seen[role] if numbered else ''}"))
+    return names
+
+
+def _renamed(nodes: list[Node], roles: list[str], taken: set[str]) -> list[Node]:
+    mapping = dict(zip([node.name for node in nodes], _names(roles, taken)))
+    return [Node(mapping.get(node.name, node.name), node.expr.xreplace(mapping),
+                 tuple(mapping.get(c, c) for c in node.children), node.op, node.per_sample,
+                 node.factor) for node in nodes]
 
 
 def build_graph(model: Model, loss: Loss) -> Graph:
     """The unit-node graph of ``loss`` applied to ``model``; see the module docstring."""
-    taken = set(model.input_names) | set(model.param_names) | set(RESERVED)
-    builder = _Builder(model, taken)
+    taken = set(model.input_names) | set(model.param_names)
+    builder = _Builder(model)
     y, n = symbol("y"), sp.Symbol("n", integer=True, positive=True)
     yhat = builder.visit(model.expr)
     if not isinstance(yhat, sp.Symbol):
         raise NotImplementedError("a model expression without a parameter")  # Model forbids it
-    d = builder.emit(yhat - y, "sub", [yhat, y])
-    e = builder.visit(loss.term.expr.xreplace({RESIDUAL: d}))
+    roles = ["model"] * len(builder.nodes) + ["residual"]
+    residual = builder.emit(yhat - y, "sub", [yhat, y])
+    term = builder.visit(loss.term.expr.xreplace({RESIDUAL: residual}))
+    roles += ["term"] * (len(builder.nodes) - len(roles))
     factor = loss.factor(n)
     nodes = builder.nodes
-    top = symbol("l") if loss.outer.is_identity else symbol(next(builder.names))
-    nodes.append(Node(top, factor * e, (e,), loss.reduction.name, per_sample=False, factor=factor))
-    if not loss.outer.is_identity:
+    identity = loss.outer.is_identity
+    top = symbol("l") if identity else sp.Dummy("inner", real=True)
+    nodes.append(Node(top, factor * term, (term,), loss.reduction.name, per_sample=False,
+                      factor=factor))
+    if not identity:
+        roles.append("inner")
         nodes.append(Node(symbol("l"), loss.apply_outer(top), (top,), loss.outer.name,
                           per_sample=False))
-    return Graph(tuple(nodes), model.inputs, model.params, y, n)
+    return Graph(tuple(_renamed(nodes, roles, taken)), model.inputs, model.params, y, n)

@@ -1,0 +1,57 @@
+"""The cells of a table, shared by every table format: its columns, how a number is written,
+and the note when the loss keeps rising.
+
+>>> number_text(-80 / 3, 2), number_text("440/3", None)
+('-26.67', '440/3')
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+__all__ = ["RISING_STEPS", "number_text", "table_columns", "cells", "rising_note"]
+
+RISING_STEPS = 3  # a note is added when the loss rises this many steps in a row
+
+
+def number_text(v, digits: int | None) -> str:
+    """``v`` as written in a table: shortest round-trip decimal, a fraction, or rounded."""
+    if digits is None:
+        return str(v)
+    try:
+        return f"{float(Fraction(str(v))):.{digits}f}"
+    except ValueError:  # an irrational exact value, such as 2*sqrt(330)/3
+        return f"{float(v):.{digits}f}"
+
+
+def table_columns(traj) -> list[tuple[str, list]]:
+    """(header, values) pairs in table order: epoch (if more than one), batch, n, lr (when it
+    changes from step to step), grads, after, loss."""
+    names = traj.param_names
+    cols = []
+    if traj.epoch.size and traj.epoch.max() > 1:
+        cols.append(("epoch", traj.epoch.tolist()))
+    cols += [("batch", traj.batch.tolist()), ("n", traj.n.tolist())]
+    if traj.varying_lr:
+        cols.append(("lr", list(traj.lr)))
+    cols += [(f"dl/d{p}", list(traj.grad[:, j])) for j, p in enumerate(names)]
+    cols += [(f"{p} after", list(traj.updated[:, j])) for j, p in enumerate(names)]
+    cols.append(("loss", list(traj.loss)))
+    return cols
+
+
+def cells(traj, digits):
+    return [(head, [v if isinstance(v, int) else number_text(v, digits) for v in values])
+            for head, values in table_columns(traj)]
+
+
+def rising_note(traj) -> str:
+    """``note: the loss rose K steps in a row; ...`` when it rose ``RISING_STEPS`` times or more
+    in a row, else ""."""
+    streak = traj.rising_streak()
+    if streak < RISING_STEPS:
+        return ""
+    settings = traj.meta.get("settings")
+    lr = f" ({settings.lr.text})" if settings is not None else ""
+    return (f"note: the loss rose {streak} steps in a row; the learning rate{lr} may be too "
+            f"large")
