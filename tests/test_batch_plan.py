@@ -126,3 +126,48 @@ def test_check_positive_int():
     assert type(check_positive_int("epochs", np.int64(4))) is int
     with pytest.raises(OptionError, match="--digits|digits must be a whole number >= 1, got 0"):
         check_positive_int("digits", 0)
+
+
+# -- sampling with replacement and the generators ------------------------------------------
+
+from analytic_sgd.conventions.batch_plan import BatchPlan  # noqa: E402
+
+
+def test_with_replacement_draws_ceil_n_over_b_batches_per_epoch():
+    plan = BatchPlan(4, epochs=3, seed=11, sample="with-replacement", rng="numpy-legacy")
+    batches = plan.batches(10)
+    assert [[len(b) for b in e] for e in batches] == [[4, 4, 2]] * 3
+    rows = np.concatenate([np.concatenate(e) for e in batches])
+    legacy = np.random.RandomState(11)
+    assert rows.tolist() == legacy.randint(10, size=30).tolist()
+    assert plan.steps(10) == 9 and plan.random
+    dropped = plan.replace(drop_last=True).batches(10)
+    assert [[len(b) for b in e] for e in dropped] == [[4, 4]] * 3
+
+
+def test_with_replacement_orders_replay_rows_that_repeat():
+    plan = BatchPlan(2, epochs=1, sample="with-replacement", orders=[[0, 0, 1]])
+    assert [b.tolist() for b in plan.batches(3)[0]] == [[0, 0], [1]]
+    with pytest.raises(OptionError, match="has 2 indices, but an epoch draws 3 rows"):
+        BatchPlan(2, sample="with-replacement", orders=[[0, 0]]).batches(3)
+    with pytest.raises(OptionError, match="each row must appear exactly once"):
+        BatchPlan(2, orders=[[0, 0, 1]]).batches(3)
+
+
+def test_sampling_options_are_checked():
+    with pytest.raises(OptionError, match="give either shuffle or sample='with-replacement'"):
+        BatchPlan(2, shuffle=True, seed=1, sample="with-replacement")
+    with pytest.raises(OptionError, match="seed is missing: with-replacement sampling needs a "
+                       "seed"):
+        BatchPlan(2, sample="with-replacement")
+    with pytest.raises(OptionError, match="sample must be one of"):
+        BatchPlan(2, sample="bootstrap")
+    with pytest.raises(OptionError, match="rng must be one of"):
+        BatchPlan(2, rng="torch")
+
+
+def test_the_legacy_shuffle_is_np_random_permutation():
+    plan = BatchPlan(3, epochs=2, shuffle=True, seed=42, rng="numpy-legacy")
+    np.random.seed(42)
+    expected = [np.random.permutation(7).tolist() for _ in range(2)]
+    assert [np.concatenate(e).tolist() for e in plan.batches(7)] == expected

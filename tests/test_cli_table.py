@@ -77,7 +77,8 @@ def test_examples_lists_one_line_each(capsys):
     code, out, _ = run(capsys, "examples")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [
-        "worked-linear", "noisy-quadratic", "rollercoaster", "two-feature-linear"]
+        "worked-linear", "noisy-quadratic", "rollercoaster", "two-feature-linear",
+        "geron-batch-gd", "geron-sgd", "geron-minibatch"]
 
 
 BAD = [
@@ -89,7 +90,8 @@ BAD = [
     (["--lr", "fast"], "--lr 'fast': unknown name 'fast' (column 1); the learning rate is a "
                        "number or an expression in t"),
     (["--lr", "5/(t+50"], "--lr '5/(t+50': not a valid expression"),
-    (["--lr", "0.1-0.01*t"], "--lr '0.1-0.01*t': at step 12 (epoch 4) the learning rate is "),
+    (["--lr", "0.1-0.01*t", "--epochs", "5"], "--lr '0.1-0.01*t': at step 12 (epoch 4) the "
+                                                  "learning rate is -0.01"),
     (["--lr", "exp(-t)", "--arithmetic", "exact"], "exact arithmetic needs a rational"),
     (["--lr", "0.1", "--schedule", "step:0:0.5"], "--schedule 'step:0:0.5'"),
     (["--lr", "0.1", "--schedule", "linear:3"], "write step:STEP_SIZE:GAMMA"),

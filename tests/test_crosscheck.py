@@ -11,6 +11,7 @@ from helpers import run
 from analytic_sgd.crosscheck import BACKENDS, check, crosscheck, plan_backends, reference_for
 from analytic_sgd.crosscheck.report import measure
 from analytic_sgd.crosscheck.tolerance import Tolerance, default_tolerance
+from analytic_sgd.golden.store import SHIPPED as WRITE_UPS  # the write-ups' four examples
 from analytic_sgd.kernels.elementwise import Kernels
 from analytic_sgd.problems.examples import EXAMPLES
 from analytic_sgd.problems.problem import example_problem
@@ -44,7 +45,7 @@ def explain(report):
 
 @pytest.mark.parametrize("backend", list(BACKENDS))
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("name", list(EXAMPLES))
+@pytest.mark.parametrize("name", WRITE_UPS)
 def test_every_backend_follows_every_example(name, dtype, backend):
     needs(backend)
     report = check(example_problem(name), backend, dtype=dtype,
@@ -56,7 +57,7 @@ def test_every_backend_follows_every_example(name, dtype, backend):
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("name", list(EXAMPLES))
+@pytest.mark.parametrize("name", WRITE_UPS)
 def test_central_differences_agree_on_every_example(name, dtype):
     report = check(example_problem(name), "finite-difference", dtype=dtype, fd_method="central",
                    reference=reference(name, "trajectory", dtype))
@@ -66,7 +67,7 @@ def test_central_differences_agree_on_every_example(name, dtype):
 
 
 @pytest.mark.parametrize("backend", ["torch", "jax", "autograd"])
-@pytest.mark.parametrize("name", list(EXAMPLES))
+@pytest.mark.parametrize("name", WRITE_UPS)
 def test_gradients_are_within_a_few_ulps_of_exact_at_the_same_inputs(name, backend):
     """Gradient mode compares at the dtype-rounded inputs: what is left is the framework's
     own rounding, a few ULPs where nothing cancels."""

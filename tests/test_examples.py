@@ -1,3 +1,6 @@
+import json
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -35,7 +38,7 @@ def test_rollercoaster_recipe_matches_torch_when_installed():
     expected = torch.randn(20) * 3 + 0.75 * (time - 9.5) ** 2 + 1
     start = torch.randn(3)
     np.testing.assert_array_equal(speed.view(np.uint32), expected.numpy().view(np.uint32))
-    assert [float(v) for v in get_example("rollercoaster").init] == start.tolist()
+    assert list(map(float, get_example("rollercoaster").start().values())) == start.tolist()
 
 
 def test_two_feature_recipe():
@@ -50,3 +53,65 @@ def test_two_feature_recipe():
 def test_unknown_example():
     with pytest.raises(asgd.OptionError, match="unknown example"):
         get_example("nope")
+
+
+# -- Géron's recipes: the book's printed results ---------------------------------------------
+
+GERON = {"geron-batch-gd": (4.21509616, 2.77011339), "geron-sgd": (4.21076011, 2.74856079),
+         "geron-minibatch": (4.25214635, 2.7896408)}
+
+
+@pytest.mark.parametrize("name", list(GERON))
+def test_geron_recipes_print_the_book_s_theta(name, capsys):
+    from helpers import run
+
+    code, out, _ = run(capsys, "table", "--example", name, "--format", "json")
+    final = json.loads(out)["steps"][-1]["updated"]
+    assert (round(final["b"], 8), round(final["w"], 8)) == GERON[name]  # (b, w): bias first
+
+
+@pytest.mark.parametrize("name", list(GERON))
+def test_both_engines_give_the_book_s_theta(name):
+    from analytic_sgd.problems.problem import example_problem
+
+    for engine in ("elementwise", "moments"):
+        final = example_problem(name).run("float64", engine=engine).final
+        assert (round(float(final[1]), 8), round(float(final[0]), 8)) == GERON[name]
+
+
+def test_the_book_s_stream_is_replayed_step_by_step():
+    """geron-sgd is the book's loop: np.random.seed(42); theta = randn(2, 1); then one
+    randint per step and eta = 5/(t + 50)."""
+    from analytic_sgd.problems.problem import example_problem
+
+    x, y = get_example("geron-sgd").data()
+    np.random.seed(42)
+    theta = np.random.randn(2)
+    traj = example_problem("geron-sgd", epochs=2).run("float64", engine="elementwise")
+    for t in range(200):
+        i = np.random.randint(100)
+        # the book rounds each update twice (numpy), the table once (torch's fused multiply-add)
+        np.testing.assert_allclose(traj.params[t][::-1], theta, rtol=1e-12)
+        g = 2 * (theta[0] + theta[1] * x[i] - y[i]) * np.array([1.0, x[i]])
+        theta = theta - 5 / (t + 50) * g
+        np.testing.assert_allclose(traj.updated[t][::-1], theta, rtol=1e-12)
+
+
+def test_seed_reseeds_the_start_and_the_draws_but_not_the_data():
+    from analytic_sgd.problems.problem import example_problem
+
+    book, other = example_problem("geron-sgd", epochs=1), example_problem("geron-sgd", epochs=1,
+                                                                          seed=7)
+    np.testing.assert_array_equal(book.x, other.x)
+    a, b = book.run("float64"), other.run("float64")
+    assert not np.array_equal(a.params[0], b.params[0])
+    np.random.seed(7)
+    assert b.params[0][::-1].tolist() == np.random.randn(2).tolist()
+
+
+def test_geron_recipes_run_exactly():
+    from analytic_sgd.problems.problem import example_problem
+
+    traj = example_problem("geron-minibatch", epochs=1).run("exact")
+    assert all(v.is_Rational for v in traj.updated.ravel()) and len(traj) == 5
+    assert str(traj.lr[0]) == "200/1001" and traj.lr[4] == Fraction(200, 1005)

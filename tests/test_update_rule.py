@@ -95,7 +95,8 @@ def test_hand_computed_float64(name, fma):
 
 def test_settings_too_large_for_the_dtype():
     SGDRule(Settings(lr=1e39), "float64")
-    with pytest.raises(OptionError, match="lr=1e\\+39 is too large for float32"):
+    with pytest.raises(OptionError, match="lr '1e\\+39': the learning rate is 1e\\+39: it is too "
+                       "large for float32"):
         SGDRule(Settings(lr=1e39), "float32")
     with pytest.raises(OptionError, match="weight_decay"):
         SGDRule(Settings(lr=1, weight_decay=F(10**400)), "float64")

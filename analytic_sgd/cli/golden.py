@@ -57,11 +57,12 @@ def _tolerance(name: str, text: str) -> float:
 
 
 def _examples(args) -> list[str]:
-    from ..problems.examples import EXAMPLES, get_example
+    from ..golden.store import SHIPPED
+    from ..problems.examples import get_example
 
     for name in args.example or ():
         get_example(name)  # OptionError naming the known examples
-    return list(dict.fromkeys(args.example or EXAMPLES))
+    return list(dict.fromkeys(args.example or SHIPPED))
 
 
 def _given(args) -> list[str]:

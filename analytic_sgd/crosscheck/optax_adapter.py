@@ -59,7 +59,8 @@ class OptaxAdapter(JaxAdapter):
         self.version = f"{self.optax.__version__} (jax {self.jax.__version__})"
         options = torch_options(problem.settings)
         self._options = options
-        momentum = "optax.sgd(lr" + (f", momentum={options['momentum']:g}" if options["momentum"]
+        lr = "lr" if problem.settings.lr.constant is not None else "schedule"
+        momentum = f"optax.sgd({lr}" + (f", momentum={options['momentum']:g}" if options["momentum"]
                                      else "") + (", nesterov=True)" if options["nesterov"] else ")")
         self.notes = (self.notes[0], f"update by optax.chain(optax.add_decayed_weights("
                       f"{options['weight_decay']:g}), {momentum}), optax.apply_updates")
@@ -67,7 +68,18 @@ class OptaxAdapter(JaxAdapter):
     def _transform(self):
         o, optax = self._options, self.optax
         return optax.chain(optax.add_decayed_weights(o["weight_decay"]),
-                           optax.sgd(o["lr"], o["momentum"] or None, o["nesterov"]))
+                           optax.sgd(self._learning_rate(), o["momentum"] or None, o["nesterov"]))
+
+    def _learning_rate(self):
+        """A number, or an optax schedule: a function of optax's step count (from 0), here
+        the learning rates of the run's steps looked up by count."""
+        schedule = self.problem.settings.lr
+        if schedule.constant is not None:
+            return self._options["lr"]
+        per_epoch, steps = len(self.batches()[0]), sum(len(e) for e in self.batches())
+        t = np.arange(steps)
+        rates = self.jax.numpy.asarray(schedule.floats(t, t // per_epoch), self.dtype)
+        return lambda count: rates[count]
 
     def trajectory(self) -> Trajectory:
         with self._x64():

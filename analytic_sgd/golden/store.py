@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..conventions.arithmetic import Arithmetic
 from ..files import write_atomic
-from ..problems.examples import EXAMPLES
 from ..problems.problem import Problem
 from .document import dumps, golden_document
 from .spec import ARITHMETICS
@@ -46,9 +45,15 @@ def write_golden(source: Problem | str | dict, path: str | os.PathLike,
     return write_atomic(path, dumps(document))
 
 
+# the examples whose golden files ship with the package: the write-ups' four. Géron's recipes
+# are checked against the book's printed results instead: their float64 data make exact runs
+# of their thousands of steps grow to numbers of hundreds of thousands of digits.
+SHIPPED = ("worked-linear", "noisy-quadratic", "rollercoaster", "two-feature-linear")
+
+
 def write_all(directory: str | os.PathLike, examples=None) -> list[Path]:
-    """Write the golden files of ``examples`` (default: all) in every arithmetic."""
+    """Write the golden files of ``examples`` (default: SHIPPED) in every arithmetic."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     return [write_golden(ex, directory / file_name(ex, a), a)
-            for ex in (examples or EXAMPLES) for a in ARITHMETICS]
+            for ex in (examples or SHIPPED) for a in ARITHMETICS]

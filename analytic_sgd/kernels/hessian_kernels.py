@@ -1,7 +1,8 @@
 """The Hessian of the loss as compiled functions: plain data, exact or float.
 
 From ``analytic_sgd.symbolic.hessian`` (proven) it compiles, per sample, the loss's term,
-its gradient and its Hessian in the parameters, and the outer function's first two
+its gradient and its Hessian in the parameters (a ``DiracDelta`` from ``abs`` counted as 0,
+its value away from the kink, as frameworks compute it), and the outer function's first two
 derivatives; ``hessian(theta, x, y)`` sums them over the rows and composes
 ``outer'(F) c Σ ∇²e + outer''(F) (c Σ ∇e)(c Σ ∇e)ᵀ``.
 
@@ -33,12 +34,14 @@ __all__ = ["HessianKernels", "compile_hessian_kernels"]
 @dataclass(frozen=True)
 class HessianKernels:
     """``hessian(theta, x, y)``: the Hessian of the batch loss at ``theta`` in one arithmetic
-    (a (P, P) array of its dtype). ``constant_in_params``: the same at every ``theta``."""
+    (a (P, P) array of its dtype). ``constant_in_params``: the same at every ``theta``;
+    ``rational``: rational inputs give a rational Hessian (no exp, sqrt, ...)."""
 
     arithmetic: Arithmetic
     params: tuple[str, ...]
     inputs: tuple[str, ...]
     constant_in_params: bool
+    rational: bool
     per_sample: Any   # (params, inputs, y) -> [e, ∇e (P), ∇²e (P*P, row by row)]
     weight: Any       # n -> c
     outer1: Any       # F -> outer'(F)
@@ -76,12 +79,15 @@ def compile_hessian_kernels(derivation: Derivation, arithmetic: str | Arithmetic
     graph = derivation.graph
     printer = exact_function if arithmetic.exact else numpy_function
     terms = [form.term, *form.gradient, *(h for row in form.hessian for h in row)]
+    # |u|'' = 2 DiracDelta(u): 0 wherever the kink is not exactly hit, as every framework has it
+    terms = [t.replace(sp.DiracDelta, lambda *args: sp.Integer(0)) for t in terms]
     args = [*graph.params, *graph.inputs, graph.target]
     return HessianKernels(
         arithmetic,
         tuple(p.name for p in graph.params),
         tuple(s.name for s in graph.inputs),
         form.constant_in_params,
+        form.rational,
         printer(args, terms, cse=True),
         printer([graph.n], form.weight),
         printer([form.reduced], form.outer1),

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..conventions.arithmetic import Arithmetic
+from ..conventions.arithmetic import Arithmetic, to_exact
 from ..conventions.schedule import Schedule
 from ..errors import OptionError
 
@@ -78,13 +78,22 @@ def _checked(schedule: Schedule, arithmetic: Arithmetic, values, t, epoch) -> np
                 raise bad(k, v, "exact arithmetic needs a rational learning rate at every "
                           "step; use float64")
         return out
-    floats = np.asarray([float(v) for v in values] if isinstance(values, list) else values,
-                        np.float64)
+    floats = np.array([float(v) for v in values] if isinstance(values, list) else values,
+                      np.float64)
     limit = min(float(np.finfo(arithmetic.dtype).max), LIMIT)
     unusable = ~(np.isfinite(floats) & (floats >= 0) & (floats < limit))
+    shown: dict[int, Any] = {}  # the exact value, for the message
+    if unusable.any() and t is not None:  # rounding may leave an exact 0 at -5.6e-17: ask exactly
+        for k in np.flatnonzero(unusable):
+            exact = to_exact(schedule(int(t[k]), int(epoch[k])), decimal=True)
+            if exact.is_finite and exact.is_real and exact >= 0:
+                floats[k] = float(exact)
+            elif exact.is_Rational:
+                shown[int(k)] = float(exact)
+        unusable = ~(np.isfinite(floats) & (floats >= 0) & (floats < limit))
     if unusable.any():
         k = int(np.argmax(unusable))
         why = ("it must be a finite number >= 0" if not np.isfinite(floats[k]) or floats[k] < 0
                else f"it is too large for {arithmetic}")
-        raise bad(k, floats[k], why)
+        raise bad(k, shown.get(k, floats[k]), why)
     return floats.astype(arithmetic.dtype)

@@ -16,7 +16,7 @@ rate, and whether one epoch of the run's exact update maps contracts.
 >>> from analytic_sgd.problems.problem import example_problem
 >>> s = example_problem("noisy-quadratic").stability()
 >>> round(s.max_stable_lr, 4), s.lr, round(s.epoch_spectral_radius, 4), s.verdict
-(0.2215, '0.23', 1.0766, 'diverges')
+(0.2215, '0.23', 1.0765, 'diverges')
 """
 
 from __future__ import annotations

@@ -136,7 +136,8 @@ class Problem:
 
 def _stability(problem: Problem, at: Mapping[str, Any] | None, quick: bool) -> Stability:
     n = len(problem.y)
-    arithmetic = EXACT if n <= EXACT_ROWS and not quick else FLOAT64
+    rational = hessian_kernels_for(problem.model, problem.loss, FLOAT64).rational
+    arithmetic = EXACT if n <= EXACT_ROWS and rational and not quick else FLOAT64
     x, y = problem.data(arithmetic)
     kernels = problem.kernels(arithmetic)
     theta, generator = start_and_stream(kernels, problem.plan, problem.init)

@@ -54,6 +54,15 @@ class HessianForm:
     proved: bool
 
     @property
+    def rational(self) -> bool:
+        """True when every entry is a rational function of the data and the parameters (no
+        exp, sqrt, ...): then exact inputs give an exact rational Hessian."""
+        pieces = [self.term, *self.gradient, *(h for row in self.hessian for h in row)]
+        outer = [self.outer1, self.outer2]
+        return all(p.is_rational_function() for p in pieces) and all(
+            o.is_rational_function(self.reduced) for o in outer)
+
+    @property
     def constant_in_params(self) -> bool:
         """True when the Hessian does not depend on the parameters (a model linear in its
         parameters under MSE or SSE): one matrix for the whole run."""

@@ -33,7 +33,7 @@ from ..golden.validate import DocumentValidator
 from ..numeric.trajectory import Trajectory
 from ..problems.examples import EXAMPLES
 
-__all__ = ["Columns", "QUANTITIES", "COUNTS", "KEYS", "read_source", "number"]
+__all__ = ["Columns", "QUANTITIES", "COUNTS", "KEYS", "read_source", "exact_or_float"]
 
 QUANTITIES = ("params", "loss", "grad", "updated")
 COUNTS = ("epoch", "batch", "n")
@@ -57,7 +57,7 @@ class Columns:
         return max((len(v) for v in (*self.values.values(), *self.counts.values())), default=0)
 
 
-def number(v: Any) -> Fraction | float:
+def exact_or_float(v: Any) -> Fraction | float:
     """A Fraction for exact values (int, Fraction, sympy Rational, "a/b"), else a float."""
     if isinstance(v, (bool, np.bool_)):
         raise TypeError(f"expected a number, got {v!r}")
@@ -75,7 +75,7 @@ def number(v: Any) -> Fraction | float:
 
 
 def _of_arrays(source: str, arithmetic: str, names, get, path=None) -> Columns:
-    values = {q: [[number(v) for v in np.ravel(row)] for row in get(q)] for q in QUANTITIES}
+    values = {q: [[exact_or_float(v) for v in np.ravel(row)] for row in get(q)] for q in QUANTITIES}
     counts = {q: [int(v) for v in get(q)] for q in COUNTS}
     return Columns(source, arithmetic, tuple(names), values, counts, path)
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..golden import Golden
 from ..numeric.trajectory import Trajectory
-from .columns import COUNTS, KEYS, Columns, number, read_source
+from .columns import COUNTS, KEYS, Columns, exact_or_float, read_source
 
 __all__ = ["read_obtained"]
 
@@ -103,7 +103,7 @@ def read_obtained(obtained: Any, golden_names: Sequence[str], rename: Mapping | 
         if q in COUNTS:
             counts[q] = [int(r[0]) for r in rows]
         else:
-            values[q] = [[number(x) for x in r] for r in rows]
+            values[q] = [[exact_or_float(x) for x in r] for r in rows]
     cols = Columns("obtained", None, tuple(golden_names), values, counts)
     return _rename(cols, names, golden_names, rename)
 
