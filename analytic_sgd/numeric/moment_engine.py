@@ -163,11 +163,9 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, perms, theta, tra
                 grads = (np.einsum("ijb,bj->ib", a, thetas[:-1]) - c).T
         with np.errstate(all="ignore"):
             losses = mk.outer(mk.reduce(source.squares(idx, count, thetas[:-1], counts), counts))
-        rows = slice(row, row + steps)
-        traj.epoch[rows] = np.repeat(np.arange(first + 1, first + count + 1), len(sizes))
-        traj.batch[rows] = np.tile(np.arange(1, len(sizes) + 1), count)
-        traj.n[rows], traj.loss[rows], traj.lr[rows] = counts, losses, lr
-        traj.params[rows], traj.updated[rows], traj.grad[rows] = thetas[:-1], thetas[1:], grads
+        traj.write_block(row, np.repeat(np.arange(first + 1, first + count + 1), len(sizes)),
+                         np.tile(np.arange(1, len(sizes) + 1), count), counts, thetas[:-1],
+                         losses, grads, thetas[1:], lr)
         finite = kernels.arithmetic.finite
         bad = ~(finite(losses) & finite(grads).all(1) & finite(thetas[1:]).all(1))
         if bad.any():

@@ -116,6 +116,17 @@ class Trajectory:
         if self.lr is not None:
             self.lr[row] = lr
 
+    def write_block(self, start: int, epoch, batch, n, params, loss, grad, updated,
+                    lr=None) -> None:
+        """Record a block of consecutive steps from row ``start``: each argument has one
+        entry (or row) per step. Engines that advance many steps at once write here."""
+        rows = slice(start, start + len(loss))
+        self.epoch[rows], self.batch[rows], self.n[rows] = epoch, batch, n
+        self.params[rows], self.loss[rows] = params, loss
+        self.grad[rows], self.updated[rows] = grad, updated
+        if self.lr is not None:
+            self.lr[rows] = lr
+
     def head(self, rows: int) -> Trajectory:
         """The first ``rows`` records (a copy)."""
         cut = {k: getattr(self, k)[:rows].copy()
