@@ -1,0 +1,289 @@
+"""The derived kernels as numba source: one function that computes a batch's loss and gradient.
+
+The elementwise engine evaluates the code ``lambdify`` printed (``Kernels.source``) with
+numpy. ``batch_source`` reads that same printed code (our own generated text, parsed
+with ``ast``, never evaluated) and writes a numba function that performs the same
+operations in the same order on the same types, so that it gives the same bits:
+
+- a name or subexpression that depends on the data is an array over the batch's rows
+  (a row of the scratch buffer), one that depends on the parameters only is a scalar,
+  and numbers are Python numbers (folded as Python folds them, then rounded to the dtype
+  where they meet a value, as numpy's weak Python scalars are);
+- ``+ - * /``, negation and squares are written out (IEEE operations);
+- a function (``exp``, ``tanh``, ...) and an array power (``x**3``) call numpy's own loop
+  for the dtype (``call_loop``), a power of scalars libm's ``pow`` (``call_pow``), as
+  numpy's scalar math does; ``sqrt`` and ``abs`` are correctly rounded either way;
+- a term is reduced as ``np.mean``/``np.sum`` reduce it (``pairwise_sum``), then scaled
+  and multiplied as ``Kernels`` does.
+
+The generated function is ``batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad)``:
+``xb`` (K, m) and ``yb`` (m,) hold the batch's rows, ``nb`` of them; ``buf`` (B*m,) and
+``sc`` (S,) are scratch, ``cw`` the call workspace, ``ptrs`` the addresses of the loops in
+``BatchSource.loops`` order (three each) then of ``pow``; it writes the gradient into
+``grad`` and returns the loss. The module around it (``analytic_sgd.numeric.compiled_module``)
+provides ``DT``, ``np``, ``call_loop``, ``call_pow`` and ``pairwise_sum``. A construct it
+cannot reproduce exactly raises ``OptionError``: the engines then keep the elementwise
+one.
+
+>>> from analytic_sgd.kernels.cache import kernels_for
+>>> from analytic_sgd.symbolic.model import linear
+>>> src = batch_source(kernels_for(linear(), "mse", "float64"))
+>>> src.loops, src.buffers
+((), 4)
+>>> print(src.text.splitlines()[5])
+        buf[0 * m + i] = (((p_b + (p_w * xb[0, i])) - yb[i]))
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import OptionError
+from .elementwise import Kernels
+
+__all__ = ["BatchSource", "batch_source", "CALL_STRIDE"]
+
+CALL_STRIDE = 8  # intp slots of the call workspace per call site
+_OPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
+        ast.Mult: ("*", operator.mul), ast.Div: ("/", operator.truediv)}
+_INLINE = {"sqrt": "np.sqrt({})", "abs": "abs({})", "absolute": "abs({})"}
+_REDUCTIONS = {np.mean: "mean", np.sum: "sum"}
+
+
+@dataclass(frozen=True)
+class BatchSource:
+    """The text of the numba function ``batch``; ``loops``: the numpy loops it calls, as
+    (ufunc name, which inputs are arrays: 1, or one value: 0); ``buffers``, ``scalars``,
+    ``calls``: the scratch it needs (rows of ``buf``, entries of ``sc``, call sites)."""
+
+    text: str
+    loops: tuple[tuple[str, tuple[int, ...]], ...]
+    buffers: int
+    scalars: int
+    calls: int
+
+
+def _refuse(what: str) -> OptionError:
+    return OptionError(f"the compiled engine cannot reproduce {what} bit for bit; use "
+                       "engine='elementwise' (engine='auto' does)")
+
+
+class _Emitter:
+    """Turns the printed kernels into numba statements; values are (kind, code)."""
+
+    def __init__(self, namespace: dict, dtype: np.dtype) -> None:
+        self.namespace, self.dtype = namespace, dtype
+        self.lines: list[str] = []
+        self.kinds: dict[str, tuple[str, object]] = {}
+        self.loops: list[tuple[str, tuple[int, ...]]] = []
+        self.buffers = self.scalars = self.calls = 0
+        self.temps = 0
+
+    # -- values -------------------------------------------------------------------------
+    def const(self, value) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _refuse(f"the constant {value!r}")
+        if isinstance(value, int) and abs(value) >= 2**63:
+            raise _refuse(f"the integer {value}")
+        if not np.isfinite(float(value)):
+            raise _refuse(f"the constant {value!r}")
+        return f"DT({value!r})"
+
+    def code(self, value) -> str:
+        kind, code = value
+        return self.const(code) if kind == "const" else code
+
+    def buffer(self, value) -> str:
+        """The value as a row of ``buf`` (its code at row i): computed once if needed."""
+        kind, code = value
+        if kind == "array" and code.startswith("buf[") and code.endswith(" * m + i]"):
+            return code
+        k = self.buffers
+        self.buffers += 1
+        self.lines += ["    for i in range(nb):", f"        buf[{k} * m + i] = {self.code(value)}"]
+        return f"buf[{k} * m + i]"
+
+    def scalar(self, value) -> str:
+        """The scalar value in a scalar slot (its index)."""
+        s = self.scalars
+        self.scalars += 1
+        self.lines.append(f"    sc[{s}] = {self.code(value)}")
+        return str(s)
+
+    def loop(self, name: str, args: list) -> tuple[str, str]:
+        """Call numpy's loop ``name`` on ``args`` (array or scalar values); the result."""
+        pattern = tuple(int(kind == "array") for kind, _ in args)
+        if (name, pattern) not in self.loops:
+            self.loops.append((name, pattern))
+        which = self.loops.index((name, pattern))
+        call, size = self.calls, self.dtype.itemsize
+        self.calls += 1
+        array = any(pattern)
+        addresses = []
+        for kind, value in args:
+            if kind == "array":
+                row = self.buffer((kind, value))[4:].split(" * m")[0]
+                addresses.append(f"base + {row} * m * {size}")
+            else:
+                addresses.append(f"scb + {self.scalar((kind, value))} * {size}")
+        if array:
+            out = self.buffers
+            self.buffers += 1
+            addresses.append(f"base + {out} * m * {size}")
+        else:
+            out = self.scalars
+            self.scalars += 1
+            addresses.append(f"scb + {out} * {size}")
+        o = call * CALL_STRIDE
+        strides = [size if p else 0 for p in pattern] + [size]
+        self.lines += [f"    cw[{o + j}] = {a}" for j, a in enumerate(addresses)]
+        self.lines += [f"    cw[{o + 3}] = {'nb' if array else 1}"]
+        self.lines += [f"    cw[{o + 4 + j}] = {s}" for j, s in enumerate(strides)]
+        self.lines.append(f"    call_loop(ptrs[{3 * which}], ptrs[{3 * which + 1}], cwb + {8 * o}, "
+                          f"cwb + {8 * (o + 3)}, cwb + {8 * (o + 4)}, ptrs[{3 * which + 2}])")
+        return ("array", f"buf[{out} * m + i]") if array else ("scalar", f"sc[{out}]")
+
+    # -- nodes ----------------------------------------------------------------------------
+    def value(self, node: ast.AST):
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise _refuse(f"the constant {node.value!r}")
+            return ("const", node.value)
+        if isinstance(node, ast.Name):
+            if node.id in self.kinds:
+                return self.kinds[node.id]
+            known = self.namespace.get(node.id)
+            if isinstance(known, (int, float)) and not isinstance(known, bool):
+                return ("const", known)
+            raise _refuse(f"the name {node.id!r}")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            kind, code = self.value(node.operand)
+            sign = "-" if isinstance(node.op, ast.USub) else "+"
+            if kind == "const":
+                return ("const", -code if sign == "-" else code)
+            return (kind, f"({sign}{code})")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self.power(self.value(node.left), self.value(node.right))
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            symbol, fold = _OPS[type(node.op)]
+            left, right = self.value(node.left), self.value(node.right)
+            if left[0] == right[0] == "const":
+                try:
+                    return ("const", fold(left[1], right[1]))
+                except (ArithmeticError, ValueError):
+                    raise _refuse(ast.unparse(node)) from None
+            kind = "array" if "array" in (left[0], right[0]) else "scalar"
+            return (kind, f"({self.code(left)} {symbol} {self.code(right)})")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords \
+                and len(node.args) == 1:
+            return self.call(node.func.id, self.value(node.args[0]))
+        raise _refuse(f"the expression {ast.unparse(node)!r}")
+
+    def power(self, base, exp):
+        if base[0] == exp[0] == "const":
+            try:
+                return ("const", base[1] ** exp[1])
+            except (ArithmeticError, ValueError):
+                raise _refuse(f"the power {base[1]!r}**{exp[1]!r}") from None
+        if "array" not in (base[0], exp[0]):  # numpy scalar math: libm's pow
+            return ("scalar", f"call_pow(ptrs[POW], {self.code(base)}, {self.code(exp)})")
+        if base[0] == "array" and exp[0] == "const" and exp[1] == 2 and isinstance(exp[1], int):
+            row = self.buffer(base)
+            return ("array", f"({row} * {row})")  # numpy's square
+        return self.loop("power", [base, exp])
+
+    def call(self, name: str, arg):
+        function = self.namespace.get(name)
+        if name in _INLINE and (function is None or function in (np.sqrt, np.absolute, abs)):
+            if arg[0] == "const":
+                raise _refuse(f"{name} of the constant {arg[1]!r}")
+            return (arg[0], _INLINE[name].format(self.code(arg)))
+        if not isinstance(function, np.ufunc) or function.nin != 1 or function.nout != 1:
+            raise _refuse(f"the function {name!r}")
+        if arg[0] == "const":  # numpy would take the Python number as int64 or float64
+            raise _refuse(f"{name} of the constant {arg[1]!r}")
+        return self.loop(function.__name__, [arg])
+
+    # -- statements -------------------------------------------------------------------
+    def assign(self, name: str, node: ast.AST) -> None:
+        value = self.value(node)
+        if value[0] == "array":
+            value = ("array", self.buffer(value))
+        elif value[0] == "scalar":
+            local = f"s_{name}"
+            self.lines.append(f"    {local} = {value[1]}")
+            value = ("scalar", local)
+        self.kinds[name] = value
+
+    def function(self, function, names: dict[str, tuple[str, object]]) -> list:
+        """Emit the body of a printed function; its returned expressions as values."""
+        tree = ast.parse(inspect.getsource(function).strip())
+        body = tree.body[0]
+        if not isinstance(body, ast.FunctionDef):
+            raise _refuse("the printed kernels")
+        arguments = [a.arg for a in body.args.args]
+        if len(arguments) != len(names):
+            raise _refuse("the printed kernels' arguments")
+        self.kinds.update(zip(arguments, names.values()))
+        for statement in body.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(
+                    statement.targets[0], ast.Name):
+                self.assign(statement.targets[0].id, statement.value)
+            elif isinstance(statement, ast.Return) and statement.value is not None:
+                returned = statement.value
+                items = returned.elts if isinstance(returned, (ast.List, ast.Tuple)) else [returned]
+                return [self.value(item) for item in items]
+            else:
+                raise _refuse(f"the statement {ast.unparse(statement)!r}")
+        raise _refuse("a printed function without a return")
+
+
+def batch_source(kernels: Kernels) -> BatchSource:
+    """The numba source of ``kernels``' batch loss and gradient (float arithmetic only).
+
+    Raises OptionError when the kernels use something it cannot reproduce bit for bit."""
+    arithmetic = kernels.arithmetic
+    if arithmetic.exact:
+        raise OptionError("the compiled engine runs float arithmetic; exact runs use the "
+                          "elementwise engine")
+    reduction = _REDUCTIONS.get(kernels.reduction.numpy)
+    if reduction is None:
+        raise _refuse(f"the reduction {kernels.reduction!r}")
+    dtype = np.dtype(arithmetic.dtype)
+    emit = _Emitter(kernels.per_sample.__globals__, dtype)
+    params = {p: ("scalar", f"p_{p}") for p in kernels.params}
+    names = {**params, **{x: ("array", f"xb[{j}, i]") for j, x in enumerate(kernels.inputs)},
+             "__y": ("array", "yb[i]")}
+    emit.lines += [f"    p_{p} = theta[{j}]" for j, p in enumerate(kernels.params)]
+    emit.lines += ["    base = buf.ctypes.data", "    scb = sc.ctypes.data", "    cwb = cw.ctypes.data"]
+    terms = emit.function(kernels.per_sample, names)
+    if len(terms) != len(kernels.params) + 1:
+        raise _refuse("the printed kernels' terms")
+    reduced = []
+    for k, term in enumerate(terms):
+        if term[0] == "array":
+            row = emit.buffer(term)[4:].split(" * m")[0]
+            total = f"pairwise_sum(buf, {row} * m, nb, DT(0))"
+            value = total if reduction == "sum" else f"DT(np.float64({total}) / np.float64(nb))"
+        else:
+            value = emit.code(term)
+            value = value if reduction == "mean" else f"({value} * DT(np.float64(nb)))"
+        emit.lines.append(f"    r_{k} = DT({value})")
+        reduced.append(f"r_{k}")
+    emit.lines.append(f"    s_f = DT({float(kernels.scale)!r}) * {reduced[0]}")
+    emit.kinds = {}
+    outer_grad = emit.function(kernels.outer_grad, {"f": ("scalar", "s_f")})[0]
+    emit.lines.append(f"    og = DT({emit.code(outer_grad)})")
+    for j, (c, r) in enumerate(zip(kernels.coeffs, reduced[1:])):
+        emit.lines.append(f"    grad[{j}] = og * (DT({float(c)!r}) * {r})")
+    emit.kinds = {}
+    outer = emit.function(kernels.outer, {"f": ("scalar", "s_f")})[0]
+    emit.lines.append(f"    return DT({emit.code(outer)})")
+    head = ["@njit(cache=True, nogil=True)", "def batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad):"]
+    text = "\n".join(head + emit.lines) + "\n"
+    return BatchSource(text, tuple(emit.loops), emit.buffers, max(emit.scalars, 1), emit.calls)
