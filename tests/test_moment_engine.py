@@ -19,6 +19,7 @@ import analytic_sgd as asgd
 from analytic_sgd.numeric import moment_engine as engine
 from analytic_sgd.numeric import recurrence
 from analytic_sgd.numeric.batch_sums import segment_sums
+from analytic_sgd.numeric.engines import choose_engine
 from analytic_sgd.problems.problem import example_problem
 
 X = np.arange(9)
@@ -149,8 +150,8 @@ def test_auto_takes_the_moment_engine_for_long_float_runs_only():
     assert long.meta["engine"] == "moments" and len(long) == 1000
     short = asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3)
     assert short.meta["engine"] == "elementwise"  # the worked table keeps torch's rounding
-    assert engine.choose_engine(kernels("linear", "mse", "exact"), "auto", 10**6, 3) == "elementwise"
-    assert engine.choose_engine(kernels("linear", "mse", "float32"), "auto", 1, 5000) == "moments"
+    assert choose_engine(kernels("linear", "mse", "exact"), "auto", 10**6, 3) == "elementwise"
+    assert choose_engine(kernels("linear", "mse", "float32"), "auto", 1, 5000) == "moments"
     curve = asgd.sgd(asgd.parse_model("w*exp(k*x)", "w k"), asgd.mse, x, x, lr=0.01,
                      batch_size=3, epochs=1)
     assert curve.meta["engine"] == "elementwise"

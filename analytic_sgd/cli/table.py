@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import DivergenceError
-from ..numeric.moment_engine import ENGINES
+from ..numeric.engines import ENGINES
 from .options import add_arithmetic_option, add_problem_options, problem_from_args, warn
 
 
@@ -17,8 +17,9 @@ def add_parser(sub):
     add_problem_options(p)
     add_arithmetic_option(p)
     p.add_argument("--engine", default="auto", choices=list(ENGINES),
-                   help="elementwise (batch by batch), moments (every batch at once, for models "
-                   "linear in their parameters) or auto (default: moments for long float runs)")
+                   help="elementwise (batch by batch), compiled (the same steps as machine code, bit for "
+                   "bit; extra fast), moments (every batch at once, for models linear in their "
+                   "parameters) or auto (default: the cheapest by estimate)")
     p.add_argument("--format", default="text",
                    choices=["text", "markdown", "latex", "csv", "json"])
     p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places")

@@ -49,6 +49,7 @@ from .elementwise import Kernels
 __all__ = ["BatchSource", "batch_source", "CALL_STRIDE"]
 
 CALL_STRIDE = 8  # intp slots of the call workspace per call site
+FUSED_CHARS = 600  # a fused row expression longer than this is kept in a buffer instead
 _OPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
         ast.Mult: ("*", operator.mul), ast.Div: ("/", operator.truediv)}
 _INLINE = {"sqrt": "np.sqrt({})", "abs": "abs({})", "absolute": "abs({})"}
@@ -76,13 +77,11 @@ def _refuse(what: str) -> OptionError:
 class _Emitter:
     """Turns the printed kernels into numba statements; values are (kind, code)."""
 
-    def __init__(self, namespace: dict, dtype: np.dtype) -> None:
-        self.namespace, self.dtype = namespace, dtype
+    def __init__(self, namespace: dict, dtype: np.dtype, loops: list, *, fused: bool) -> None:
+        self.namespace, self.dtype, self.loops, self.fused = namespace, dtype, loops, fused
         self.lines: list[str] = []
         self.kinds: dict[str, tuple[str, object]] = {}
-        self.loops: list[tuple[str, tuple[int, ...]]] = []
         self.buffers = self.scalars = self.calls = 0
-        self.temps = 0
 
     # -- values -------------------------------------------------------------------------
     def const(self, value) -> str:
@@ -193,7 +192,7 @@ class _Emitter:
         if "array" not in (base[0], exp[0]):  # numpy scalar math: libm's pow
             return ("scalar", f"call_pow(ptrs[POW], {self.code(base)}, {self.code(exp)})")
         if base[0] == "array" and exp[0] == "const" and exp[1] == 2 and isinstance(exp[1], int):
-            row = self.buffer(base)
+            row = base[1] if self.fused else self.buffer(base)
             return ("array", f"({row} * {row})")  # numpy's square
         return self.loop("power", [base, exp])
 
@@ -212,13 +211,38 @@ class _Emitter:
     # -- statements -------------------------------------------------------------------
     def assign(self, name: str, node: ast.AST) -> None:
         value = self.value(node)
-        if value[0] == "array":
+        if value[0] == "array" and not (self.fused and len(value[1]) < FUSED_CHARS):
             value = ("array", self.buffer(value))
         elif value[0] == "scalar":
             local = f"s_{name}"
             self.lines.append(f"    {local} = {value[1]}")
             value = ("scalar", local)
         self.kinds[name] = value
+
+    def reduce(self, terms: list, reduction: str) -> None:
+        """``r_k``: each term reduced as ``np.mean``/``np.sum`` reduces it. Fused (fewer than
+        8 rows): one loop adds every term row by row, as numpy's pairwise sum does below 8
+        rows; else each term in a buffer, summed pairwise."""
+        totals = {}
+        for k, term in enumerate(terms):
+            if term[0] != "array":
+                continue
+            self.lines.append(f"    t_{k} = DT(0)")
+            if self.fused:
+                totals[k] = term[1]
+            else:
+                row = self.buffer(term)[4:].split(" * m")[0]
+                self.lines.append(f"    t_{k} = pairwise_sum(buf, {row} * m, nb, DT(0))")
+        if totals:
+            self.lines.append("    for i in range(nb):")
+            self.lines += [f"        t_{k} += {code}" for k, code in totals.items()]
+        for k, term in enumerate(terms):
+            if term[0] == "array":
+                value = f"t_{k}" if reduction == "sum" else f"DT(np.float64(t_{k}) / np.float64(nb))"
+            else:
+                value = self.code(term)
+                value = value if reduction == "mean" else f"({value} * DT(np.float64(nb)))"
+            self.lines.append(f"    r_{k} = DT({value})")
 
     def function(self, function, names: dict[str, tuple[str, object]]) -> list:
         """Emit the body of a printed function; its returned expressions as values."""
@@ -255,35 +279,35 @@ def batch_source(kernels: Kernels) -> BatchSource:
     if reduction is None:
         raise _refuse(f"the reduction {kernels.reduction!r}")
     dtype = np.dtype(arithmetic.dtype)
-    emit = _Emitter(kernels.per_sample.__globals__, dtype)
     params = {p: ("scalar", f"p_{p}") for p in kernels.params}
     names = {**params, **{x: ("array", f"xb[{j}, i]") for j, x in enumerate(kernels.inputs)},
              "__y": ("array", "yb[i]")}
-    emit.lines += [f"    p_{p} = theta[{j}]" for j, p in enumerate(kernels.params)]
-    emit.lines += ["    base = buf.ctypes.data", "    scb = sc.ctypes.data", "    cwb = cw.ctypes.data"]
-    terms = emit.function(kernels.per_sample, names)
-    if len(terms) != len(kernels.params) + 1:
-        raise _refuse("the printed kernels' terms")
-    reduced = []
-    for k, term in enumerate(terms):
-        if term[0] == "array":
-            row = emit.buffer(term)[4:].split(" * m")[0]
-            total = f"pairwise_sum(buf, {row} * m, nb, DT(0))"
-            value = total if reduction == "sum" else f"DT(np.float64({total}) / np.float64(nb))"
-        else:
-            value = emit.code(term)
-            value = value if reduction == "mean" else f"({value} * DT(np.float64(nb)))"
-        emit.lines.append(f"    r_{k} = DT({value})")
-        reduced.append(f"r_{k}")
-    emit.lines.append(f"    s_f = DT({float(kernels.scale)!r}) * {reduced[0]}")
-    emit.kinds = {}
-    outer_grad = emit.function(kernels.outer_grad, {"f": ("scalar", "s_f")})[0]
-    emit.lines.append(f"    og = DT({emit.code(outer_grad)})")
-    for j, (c, r) in enumerate(zip(kernels.coeffs, reduced[1:])):
-        emit.lines.append(f"    grad[{j}] = og * (DT({float(c)!r}) * {r})")
-    emit.kinds = {}
-    outer = emit.function(kernels.outer, {"f": ("scalar", "s_f")})[0]
-    emit.lines.append(f"    return DT({emit.code(outer)})")
-    head = ["@njit(cache=True, nogil=True)", "def batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad):"]
-    text = "\n".join(head + emit.lines) + "\n"
-    return BatchSource(text, tuple(emit.loops), emit.buffers, max(emit.scalars, 1), emit.calls)
+    loops: list = []
+    paths = []
+    for fused in (True, False):  # below 8 rows, and from 8 rows on
+        emit = _Emitter(kernels.per_sample.__globals__, dtype, loops, fused=fused)
+        terms = emit.function(kernels.per_sample, names)
+        if len(terms) != len(kernels.params) + 1:
+            raise _refuse("the printed kernels' terms")
+        emit.reduce(terms, reduction)
+        paths.append(emit)
+    tail = _Emitter(kernels.per_sample.__globals__, dtype, loops, fused=False)
+    tail.lines.append(f"    s_f = DT({float(kernels.scale)!r}) * r_0")
+    outer_grad = tail.function(kernels.outer_grad, {"f": ("scalar", "s_f")})[0]
+    tail.lines.append(f"    og = DT({tail.code(outer_grad)})")
+    for j, c in enumerate(kernels.coeffs):
+        tail.lines.append(f"    grad[{j}] = og * (DT({float(c)!r}) * r_{j + 1})")
+    tail.kinds = {}
+    outer = tail.function(kernels.outer, {"f": ("scalar", "s_f")})[0]
+    tail.lines.append(f"    return DT({tail.code(outer)})")
+    head = ['@njit(cache=True, nogil=True, inline="always")',
+            "def batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad):"]
+    head += [f"    p_{p} = theta[{j}]" for j, p in enumerate(kernels.params)]
+    head += ["    base = buf.ctypes.data", "    scb = sc.ctypes.data", "    cwb = cw.ctypes.data",
+             "    if nb < 8:"]
+    body = ["    " + line for line in paths[0].lines] + ["    else:"]
+    body += ["    " + line for line in paths[1].lines]
+    text = "\n".join(head + body + tail.lines) + "\n"
+    emitters = [*paths, tail]
+    return BatchSource(text, tuple(loops), max(e.buffers for e in emitters),
+                       max(1, *(e.scalars for e in emitters)), max(e.calls for e in emitters))

@@ -31,31 +31,22 @@ from .moment_engine import divergence
 from .progress import Hook
 from .update_rule import SGDRule
 
-__all__ = ["run_compiled", "block_rows", "BLOCK_STEPS", "BLOCK_ROWS"]
+__all__ = ["run_compiled", "block_order", "BLOCK_STEPS", "BLOCK_ROWS"]
 
 BLOCK_STEPS = 1 << 16  # steps recorded per block
 BLOCK_ROWS = 1 << 20   # rows of the batches of a block
 
 
-def block_rows(plan: BatchPlan, orders, n: int, first: int, count: int):
-    """The rows of steps ``first`` .. ``first + count - 1`` (from 0) and their epoch, batch
-    (from 1) and offsets into the rows: (idx, epoch, batch, offsets)."""
-    stop, size = plan.stop(n), plan.batch_size
-    per_epoch = -(-stop // size)
-    steps = np.arange(first, first + count)
-    epoch, batch = steps // per_epoch, steps % per_epoch
-    sizes = np.minimum(size, stop - batch * size)
-    offsets = np.zeros(count + 1, np.intp)
-    np.cumsum(sizes, out=offsets[1:])
-    parts = []
-    for e in range(int(epoch[0]), int(epoch[-1]) + 1):
-        b0 = max(first - e * per_epoch, 0)
-        b1 = min(first + count - e * per_epoch, per_epoch)
-        lo, hi = b0 * size, min(b1 * size, stop)
-        order = orders[e]
-        parts.append(np.arange(lo, hi, dtype=np.intp) if order is None else order[lo:hi])
-    idx = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return np.ascontiguousarray(idx, np.intp), epoch + 1, batch + 1, offsets
+def block_order(plan: BatchPlan, orders, n: int, first: int, count: int):
+    """The rows the epochs of steps ``first`` .. ``first + count - 1`` visit, one epoch
+    after the other (an empty array when every epoch is in order), and the first epoch."""
+    stop, per_epoch = plan.stop(n), plan.steps(n) // plan.epochs
+    e0, e1 = first // per_epoch, (first + count - 1) // per_epoch
+    if all(order is None for order in orders[e0:e1 + 1]):
+        return np.zeros(0, np.intp), e0, True
+    parts = [np.arange(stop, dtype=np.intp) if o is None else o[:stop] for o in orders[e0:e1 + 1]]
+    return np.ascontiguousarray(np.concatenate(parts) if len(parts) > 1 else parts[0],
+                                np.intp), e0, False
 
 
 def run_compiled(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, traj, *,
@@ -84,21 +75,29 @@ def run_compiled(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, t
     per_epoch = total // plan.epochs
     count_max = max(1, min(BLOCK_STEPS, BLOCK_ROWS // plan.batch_size))
     lr_text = rule.settings.lr.text
+    m = min(plan.batch_size, plan.stop(n))
+    p = len(theta)
+    columns = [np.empty(count_max, np.int64) for _ in range(3)]
+    params, grad, updated = (np.empty((count_max, p), dtype) for _ in range(3))
+    loss = np.empty(count_max, dtype)
+    direct = getattr(traj, "block", None)  # columns filled in place, where the recorder allows
     hook.phase("run")
     row = first
     while row < total:
         count = min(count_max, total - row)
-        idx, epoch, batch, offsets = block_rows(plan, orders, n, row, count)
+        order, e0, in_order = block_order(plan, orders, n, row, count)
+        shape = np.array([per_epoch, plan.batch_size, plan.stop(n), e0, in_order], np.int64)
         lr = np.atleast_1d(np.asarray(learning_rates(rule.settings.lr, kernels.arithmetic, row,
                                                      count, per_epoch), dtype))
-        m = int(np.max(np.diff(offsets)))
-        p = len(theta)
-        params, grad, updated = (np.empty((count, p), dtype) for _ in range(3))
-        loss = np.empty(count, dtype)
-        done, has_buf = module.run_block(theta, mbuf, has_buf, xs, ys, idx, offsets, lr, settings,
-                                         flags, m, ptrs, params, loss, grad, updated)
-        traj.write_block(row, epoch[:done], batch[:done], np.diff(offsets)[:done], params[:done],
-                         loss[:done], grad[:done], updated[:done], lr if len(lr) == 1 else lr[:done])
+        views = direct(row, count) if direct is not None else None
+        out = views[:7] if views is not None else (*columns, params, loss, grad, updated)
+        done, has_buf = module.run_block(theta, mbuf, has_buf, xs, ys, order, row, count, shape, lr,
+                                         settings, flags, m, ptrs, *out)
+        if views is None:
+            traj.write_block(row, *(c[:done] for c in columns), params[:done], loss[:done],
+                             grad[:done], updated[:done], lr if len(lr) == 1 else lr[:done])
+        elif views[7] is not None:
+            views[7][:done] = lr if len(lr) == 1 else lr[:done]
         if done < count:
             rule.buf = mbuf if has_buf else None
             raise divergence(traj, row + done - 1, lr_text, kernels.arithmetic.all_finite)

@@ -60,11 +60,15 @@ NBUF, NSC, NCALL = {buffers}, {scalars}, {calls}
 _LOOP = '''
 
 @njit(cache=True, nogil=True)
-def run_block(theta, mbuf, has_buf, x, y, idx, offsets, lrs, settings, flags, m, ptrs,
-              out_params, out_loss, out_grad, out_updated):
-    """Steps of one block; returns (steps done, momentum buffer started). A step whose
-    loss, gradient or parameters are not finite is recorded and ends the block."""
+def run_block(theta, mbuf, has_buf, x, y, order, first, count, plan, lrs, settings, flags, m,
+              ptrs, out_epoch, out_batch, out_n, out_params, out_loss, out_grad, out_updated):
+    """Steps first .. first + count - 1 of the run; returns (steps done, momentum buffer
+    started). ``plan``: (steps per epoch, batch size, rows per epoch, first epoch of
+    ``order``, 1 if the rows are in order); ``order``: the rows of the block's epochs, one
+    after the other (empty when in order). A step whose loss, gradient or parameters are
+    not finite is recorded and ends the block."""
     p, k = theta.shape[0], x.shape[1]
+    per_epoch, size, stop, e0, in_order = plan[0], plan[1], plan[2], plan[3], plan[4]
     xb = np.empty((k, m), DT)
     yb = np.empty(m, DT)
     buf = np.empty(max(NBUF * m, 1), DT)
@@ -73,15 +77,26 @@ def run_block(theta, mbuf, has_buf, x, y, idx, offsets, lrs, settings, flags, m,
     grad = np.empty(p, DT)
     wd, mom, damp1 = settings[0], settings[1], settings[2]
     nesterov, maximize = flags[0] != 0, flags[1] != 0
-    steps = offsets.shape[0] - 1
-    for s in range(steps):
-        a = offsets[s]
-        nb = offsets[s + 1] - a
-        for i in range(nb):
-            r = idx[a + i]
-            for j in range(k):
-                xb[j, i] = x[r, j]
-            yb[i] = y[r]
+    e, b = first // per_epoch, first % per_epoch
+    for s in range(count):
+        if b == per_epoch:
+            e, b = e + 1, 0
+        a = b * size
+        nb = min(size, stop - a)
+        if in_order:
+            for i in range(nb):
+                for j in range(k):
+                    xb[j, i] = x[a + i, j]
+                yb[i] = y[a + i]
+        else:
+            a += (e - e0) * stop
+            for i in range(nb):
+                r = order[a + i]
+                for j in range(k):
+                    xb[j, i] = x[r, j]
+                yb[i] = y[r]
+        out_epoch[s], out_batch[s], out_n[s] = e + 1, b + 1, nb
+        b += 1
         loss = batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad)
         lr = lrs[s] if lrs.shape[0] > 1 else lrs[0]
         ok = np.isfinite(loss)
@@ -105,7 +120,7 @@ def run_block(theta, mbuf, has_buf, x, y, idx, offsets, lrs, settings, flags, m,
             has_buf = True
         if not ok:
             return s + 1, has_buf
-    return steps, has_buf
+    return count, has_buf
 '''
 
 

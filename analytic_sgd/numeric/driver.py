@@ -28,8 +28,12 @@ from ..conventions.batch_plan import BatchPlan
 from ..conventions.sampling import RandomStart
 from ..conventions.settings import Settings
 from ..errors import DataError, OptionError
+from ..kernels.moment_kernels import is_dask
+from .compiled_engine import run_compiled
+from .engines import choose_engine
 from .learning_rate import learning_rates
-from .moment_engine import choose_engine, divergence, irrational, run_moments
+from .moment_engine import divergence, irrational, run_moments
+from .progress import Hook
 from .trajectory import Trajectory
 from .update_rule import SGDRule
 
@@ -89,25 +93,26 @@ def check_data(kernels, x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine: str = "auto",
-        meta: Mapping[str, Any] | None = None) -> Trajectory:
+        meta: Mapping[str, Any] | None = None, hook: Hook | None = None) -> Trajectory:
     """SGD with ``kernels`` over (x, y), with ``settings`` and the batches of ``plan``.
 
-    ``engine``: ``auto``, ``elementwise`` or ``moments`` (see ``moment_engine``; the moment
-    engine needs kernels compiled with the moment form). ``meta`` is stored in the
-    Trajectory. Returns a Trajectory; raises DivergenceError naming the first step whose
-    values are not finite.
+    ``engine``: ``auto``, ``compiled``, ``elementwise`` or ``moments`` (see ``engines``; the
+    moment engine needs kernels compiled with the moment form). ``meta`` is stored in the
+    Trajectory; ``hook`` hears of phases and progress (``progress.Hook``). Returns a
+    Trajectory; raises DivergenceError naming the first step whose values are not finite.
     """
     if not isinstance(settings, Settings):
         raise OptionError(f"run needs a Settings, got {type(settings).__name__}")
     if not isinstance(plan, BatchPlan):
         raise OptionError(f"run needs a BatchPlan, got {type(plan).__name__}")
-    x, y = check_data(kernels, x, y)
+    lazy = is_dask(x) or is_dask(y)
+    steps = plan.steps(len(y))
+    engine = choose_engine(kernels, engine, steps, plan.batch_size, lazy=lazy)
+    x, y = (x, y) if lazy else check_data(kernels, x, y)
     arithmetic = kernels.arithmetic
     rule = SGDRule(settings, arithmetic)
     theta, generator = start_and_stream(kernels, plan, init)
     orders = plan.epoch_orders(len(y), generator)  # drawn once, whichever engine runs
-    steps = plan.steps(len(y))
-    engine = choose_engine(kernels, engine, steps, plan.batch_size)
     if engine == "moments" and kernels.moments is None:
         raise OptionError("the moment engine needs kernels compiled with the moment form: "
                           "kernels_for(model, loss, arithmetic, with_moments=True)")
@@ -116,6 +121,8 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
     traj = Trajectory.empty(steps, kernels, **meta)
     if engine == "moments":
         return run_moments(kernels, x, y, rule, plan, orders, theta, traj)
+    if engine == "compiled":
+        return run_compiled(kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
     traj.lr[:] = learning_rates(settings.lr, arithmetic, 0, steps, steps // plan.epochs)
     row = 0
     for epoch, epoch_batches in enumerate(plan.cut(orders, len(y))):

@@ -12,13 +12,11 @@ the residuals, squared, segment sums (accurate where θᵀSθ - 2θᵀt + u woul
 Batches of more than SMALL_BATCH rows are summed one by one in chunked passes instead.
 Every step is recorded, straight into the Trajectory's columns.
 
-Engines (``sgd(..., engine=)``): ``elementwise`` (the per-sample kernels and
-``SGDRule``, which rounds as torch does), ``moments``, or ``auto``: the moment engine
-in float arithmetic for a model linear in its parameters when the run has at least
-AUTO_MIN_STEPS steps or batches of at least AUTO_MIN_ROWS rows (where it pays for
-compiling the moment form; smaller runs, such as the worked tables and the golden
-files, keep the sequential rule and the rounding of torch's update); elementwise
-otherwise, and always in exact arithmetic.
+Engines (``sgd(..., engine=)``): ``elementwise``, ``compiled``, ``moments`` or ``auto``
+(``analytic_sgd.numeric.engines``: the cheapest by estimate; the moment engine only for
+float runs of a model linear in its parameters with at least 1000 steps or batches of at
+least 4096 rows, so that the worked tables and the golden files keep the sequential rule
+and the rounding of torch's update).
 
 The engines agree to ``|a - b| <= rtol * s_k`` for the parameters, gradients and losses
 of step k, where s_k is the largest magnitude of that quantity over steps 1..k (for the
@@ -49,35 +47,10 @@ from .learning_rate import learning_rates
 from .recurrence import AffineSGD
 from .update_rule import SGDRule
 
-__all__ = ["ENGINES", "choose_engine", "run_moments", "divergence", "irrational"]
+__all__ = ["run_moments", "divergence", "irrational"]
 
-ENGINES = ("auto", "elementwise", "moments")
-AUTO_MIN_STEPS = 1000
-AUTO_MIN_ROWS = 4096
 SMALL_BATCH = 4096  # batches up to this size are summed all at once
 BLOCK_ROWS = 1 << 20  # rows of the epochs handled together
-
-
-def choose_engine(kernels, engine: str, steps: int, batch_size: int) -> str:
-    """``elementwise`` or ``moments`` for a run of ``steps`` batches of ``batch_size`` rows.
-
-    Raises OptionError for an unknown engine, or ``moments`` where it does not apply.
-
-    >>> from analytic_sgd.kernels.cache import kernels_for
-    >>> import analytic_sgd as asgd
-    >>> k = kernels_for(asgd.linear(), asgd.mse, "float32")
-    >>> choose_engine(k, "auto", 3, 3), choose_engine(k, "auto", 10_000, 3)
-    ('elementwise', 'moments')
-    """
-    if engine not in ENGINES:
-        raise OptionError.for_field("engine", engine, f"one of {', '.join(ENGINES)}")
-    small = steps < AUTO_MIN_STEPS and batch_size < AUTO_MIN_ROWS
-    if engine == "elementwise" or (engine == "auto" and (small or kernels.arithmetic.exact)):
-        return "elementwise"
-    if engine == "moments" and not kernels.linear_in_params:
-        raise OptionError("engine='moments' needs a model linear in its parameters; use "
-                          "engine='elementwise'")
-    return "moments" if kernels.linear_in_params else "elementwise"
 
 
 def irrational(row: int) -> OptionError:

@@ -57,7 +57,7 @@ def _capsule_pointer(capsule) -> int:
     return get(capsule, _CAPSULE)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ufunc_loop(ufunc: np.ufunc, dtype: np.dtype, pattern: tuple[int, ...] = (1,)) -> UfuncLoop:
     """numpy's loop of ``ufunc`` (one or two inputs, one output) on ``dtype``; ``pattern``
     says which inputs are arrays (1, contiguous) and which one value (0, stride 0).
@@ -80,7 +80,7 @@ def ufunc_loop(ufunc: np.ufunc, dtype: np.dtype, pattern: tuple[int, ...] = (1,)
     return UfuncLoop(ufunc.__name__, (function, context or 0, aux or 0), info)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pow_address(dtype: np.dtype) -> int:
     """The address of libm's ``pow`` (float64) or ``powf`` (float32): numpy's scalar power."""
     libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
@@ -102,7 +102,7 @@ def require_numba() -> None:
                                 "pip install 'analytic-sgd[fast]', or use engine='auto'")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def primitives():
     """The numba functions the generated code calls: ``call_loop``, ``call_pow``, ``fma``,
     ``pairwise_sum``. Imports numba (MissingExtraError when it is not installed)."""

@@ -127,6 +127,16 @@ class Trajectory:
         if self.lr is not None:
             self.lr[rows] = lr
 
+    def block(self, start: int, count: int):
+        """Writable views of rows ``start`` .. ``start + count - 1``: (epoch, batch, n,
+        params, loss, grad, updated, lr), lr None when not recorded, for an engine that fills
+        them in place (the compiled engine; a recorder without this method gets
+        ``write_block`` instead)."""
+        rows = slice(start, start + count)
+        return (self.epoch[rows], self.batch[rows], self.n[rows], self.params[rows],
+                self.loss[rows], self.grad[rows], self.updated[rows],
+                None if self.lr is None else self.lr[rows])
+
     def head(self, rows: int) -> Trajectory:
         """The first ``rows`` records (a copy)."""
         cut = {k: getattr(self, k)[:rows].copy()

@@ -31,8 +31,8 @@ from ..conventions.settings import Settings
 from ..errors import ModelError
 from ..kernels.cache import derivation_for, hessian_kernels_for, kernels_for
 from ..numeric.driver import initial_params, run, start_and_stream
+from ..numeric.engines import choose_engine
 from ..numeric.learning_rate import learning_rates
-from ..numeric.moment_engine import choose_engine
 from ..numeric.stability import (
     EXACT_BATCHES,
     EXACT_ROWS,
