@@ -49,7 +49,8 @@ EXTRAS = {
     "pandas": {"render.table"},
     "dask": {"kernels.elementwise", "kernels.moment_kernels"},
     "IPython": set(),
-    "numba": set(),
+    "numba": {"numeric.numba_support"},
+    "llvmlite": {"numeric.numba_support"},
     "gmpy2": set(),
     "graphviz": {"render.dot"},
 }

@@ -158,7 +158,7 @@ def test_auto_takes_the_moment_engine_for_long_float_runs_only():
 
 
 def test_engine_option_errors():
-    with pytest.raises(asgd.OptionError, match="engine must be one of auto, elementwise, moments"):
+    with pytest.raises(asgd.OptionError, match="engine must be one of auto, compiled, moments, elementwise"):
         asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, engine="fast")
     with pytest.raises(asgd.OptionError, match="irrational"):
         asgd.sgd(asgd.linear(), asgd.rmse, X, Y, lr="0.01", batch_size=3, arithmetic="exact",

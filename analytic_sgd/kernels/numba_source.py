@@ -29,9 +29,9 @@ one.
 >>> from analytic_sgd.symbolic.model import linear
 >>> src = batch_source(kernels_for(linear(), "mse", "float64"))
 >>> src.loops, src.buffers
-((), 4)
->>> print(src.text.splitlines()[5])
-        buf[0 * m + i] = (((p_b + (p_w * xb[0, i])) - yb[i]))
+((), 3)
+>>> print(src.text.splitlines()[12])
+            t_0 += (((p_b + (p_w * xb[0, i])) - yb[i]) * ((p_b + (p_w * xb[0, i])) - yb[i]))
 """
 
 from __future__ import annotations
@@ -300,7 +300,7 @@ def batch_source(kernels: Kernels) -> BatchSource:
     tail.kinds = {}
     outer = tail.function(kernels.outer, {"f": ("scalar", "s_f")})[0]
     tail.lines.append(f"    return DT({tail.code(outer)})")
-    head = ['@njit(cache=True, nogil=True, inline="always")',
+    head = ['@njit(cache=True, nogil=True, error_model="numpy", inline="always")',
             "def batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad):"]
     head += [f"    p_{p} = theta[{j}]" for j, p in enumerate(kernels.params)]
     head += ["    base = buf.ctypes.data", "    scb = sc.ctypes.data", "    cwb = cw.ctypes.data",

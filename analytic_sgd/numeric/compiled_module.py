@@ -59,7 +59,7 @@ NBUF, NSC, NCALL = {buffers}, {scalars}, {calls}
 
 _LOOP = '''
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_block(theta, mbuf, has_buf, x, y, order, first, count, plan, lrs, settings, flags, m,
               ptrs, out_epoch, out_batch, out_n, out_params, out_loss, out_grad, out_updated):
     """Steps first .. first + count - 1 of the run; returns (steps done, momentum buffer
