@@ -51,7 +51,8 @@ EXTRAS = {
     "IPython": set(),
     "numba": {"numeric.numba_support"},
     "llvmlite": {"numeric.numba_support"},
-    "gmpy2": set(),
+    "gmpy2": {"numeric.exact_engine"},
+    "tqdm": {"cli.progress"},
     "graphviz": {"render.dot"},
 }
 NO_SYMPY = "numeric"

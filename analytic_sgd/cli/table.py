@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from ..conventions.arithmetic import get_arithmetic
 from ..errors import DivergenceError
 from ..numeric.engines import ENGINES
 from .options import add_arithmetic_option, add_problem_options, problem_from_args, warn
+from .progress import Phases
 
 
 def add_parser(sub):
@@ -25,6 +27,8 @@ def add_parser(sub):
     p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places")
     p.add_argument("--standalone", choices=["article", "beamer"],
                    help="with --format latex: a complete document (article or beamer slides)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print each phase (read, derive, compile, run, write) and its time on stderr")
     return p
 
 
@@ -35,13 +39,22 @@ def run(args) -> int:
     digits = None
     if args.digits is not None:
         digits = 0 if args.digits.strip() == "0" else positive_int("--digits", args.digits)
-    problem = problem_from_args(args)
+    arithmetic = get_arithmetic(args.arithmetic)
+    phases = Phases(verbose=args.verbose)
+    phases.phase("read")
+    problem = problem_from_args(args, dtype=None if arithmetic.exact else arithmetic.dtype)
     warn(problem)
+    phases.phase("derive")
+    problem.derivation()
+    phases.phase("compile")
     try:
-        traj = problem.run(args.arithmetic, engine=args.engine)
+        traj = problem.run(arithmetic, engine=args.engine, hook=phases)
     except DivergenceError as exc:
+        phases.finish()
         if exc.trajectory is not None and args.format in ("text", "markdown"):
             sys.stdout.write(render_table(exc.trajectory, args.format, digits))
         raise
+    phases.phase("write")
     sys.stdout.write(render_table(traj, args.format, digits, args.standalone))
+    phases.finish()
     return 0

@@ -120,10 +120,13 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
             "epochs": plan.epochs, "engine": engine}
     traj = Trajectory.empty(steps, kernels, **meta)
     if engine == "moments":
+        (hook or Hook()).phase("run")
         return run_moments(kernels, x, y, rule, plan, orders, theta, traj)
     if engine == "compiled":
         return run_compiled(kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
     traj.lr[:] = learning_rates(settings.lr, arithmetic, 0, steps, steps // plan.epochs)
+    hook = hook or Hook()
+    hook.phase("run")
     row = 0
     for epoch, epoch_batches in enumerate(plan.cut(orders, len(y))):
         for batch, index in enumerate(epoch_batches, start=1):
@@ -135,6 +138,8 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
                 raise error
             theta = updated
             row += 1
+            if not row % 256:
+                hook.advance(row, steps)
             if row < len(traj) and not arithmetic.all_rational(theta):
                 raise irrational(row)
     return traj

@@ -163,6 +163,10 @@ class Trajectory:
 
     def rising_streak(self) -> int:
         """The longest run of steps in a row whose loss is above the step before."""
+        if not self.arithmetic.exact and len(self.loss) > 1:
+            up = np.concatenate([[False], self.loss[1:] > self.loss[:-1], [False]])
+            edges = np.flatnonzero(up[1:] != up[:-1])  # starts and ends of the rising runs
+            return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
         longest = current = 0
         for before, after in zip(self.loss[:-1], self.loss[1:]):
             current = current + 1 if after > before else 0

@@ -30,9 +30,11 @@ from ..conventions.loss import Loss, get_loss
 from ..conventions.settings import Settings
 from ..errors import ModelError
 from ..kernels.cache import derivation_for, hessian_kernels_for, kernels_for
+from ..kernels.moment_kernels import is_dask
 from ..numeric.driver import initial_params, run, start_and_stream
 from ..numeric.engines import choose_engine
 from ..numeric.learning_rate import learning_rates
+from ..numeric.progress import Hook
 from ..numeric.stability import (
     EXACT_BATCHES,
     EXACT_ROWS,
@@ -121,17 +123,19 @@ class Problem:
         return _stability(self, at, quick)
 
     def run(self, arithmetic: str | Arithmetic = "float64", kernels=None, *,
-            engine: str = "auto") -> Trajectory:
+            engine: str = "auto", hook: Hook | None = None) -> Trajectory:
         """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived
-        ones); the engine is chosen, and its kernels compiled, before the run starts."""
+        ones); the engine is chosen, and its kernels compiled, before the run starts.
+        ``hook`` hears of the run's phases and progress (``analytic_sgd.numeric.progress``)."""
         x, y = self.data(arithmetic)
         if kernels is None:
             kernels = self.kernels(arithmetic)
-            chosen = choose_engine(kernels, engine, self.plan.steps(len(y)), self.plan.batch_size)
+            chosen = choose_engine(kernels, engine, self.plan.steps(len(y)), self.plan.batch_size,
+                                   lazy=is_dask(x) or is_dask(y))
             if chosen == "moments":
                 kernels = self.kernels(arithmetic, with_moments=True)
         return run(kernels, x, y, self.settings, self.plan, init=self.init, engine=engine,
-                   meta={"model": self.model.text, "loss": self.loss.name})
+                   meta={"model": self.model.text, "loss": self.loss.name}, hook=hook)
 
 
 def _stability(problem: Problem, at: Mapping[str, Any] | None, quick: bool) -> Stability:

@@ -33,11 +33,11 @@ __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_
 
 def table_text(traj, digits: int | None = None) -> str:
     """An aligned table for a terminal, with a note when the loss keeps rising."""
-    columns = cells(traj, digits)
-    widths = [max(len(h), *(len(str(v)) for v in vs)) for h, vs in columns]
+    columns = [(h, [str(v) for v in vs]) for h, vs in cells(traj, digits)]
+    widths = [max(len(h), *map(len, vs)) for h, vs in columns]
     lines = ["  ".join(h.rjust(w) for (h, _), w in zip(columns, widths)).rstrip()]
-    for row in range(len(traj)):
-        lines.append("  ".join(str(vs[row]).rjust(w) for (_, vs), w in zip(columns, widths)))
+    padded = [[v.rjust(w) for v in vs] for (_, vs), w in zip(columns, widths)]
+    lines += map("  ".join, zip(*padded))
     note = rising_note(traj)
     return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
@@ -106,10 +106,17 @@ def table_csv(traj, digits: int | None = None) -> str:
     lr = ["lr"] if traj.varying_lr else []
     writer.writerow(["", "epoch", "batch", "n", *lr, *names, "loss",
                      *(f"dl/d{p}" for p in names), *(f"{p}_after" for p in names)])
-    for k, s in enumerate(traj.steps):
-        values = [*([s.lr] if lr else []), *s.params, s.loss, *s.grad, *s.updated]
-        text = [str(a.json(v)) for v in values]
-        writer.writerow([k, s.epoch, s.batch, s.n, *text])
+    if a.exact:
+        for k, s in enumerate(traj.steps):
+            values = [*([s.lr] if lr else []), *s.params, s.loss, *s.grad, *s.updated]
+            writer.writerow([k, s.epoch, s.batch, s.n, *(str(a.json(v)) for v in values)])
+        return out.getvalue()
+    # float: the JSON numbers (the float64 each value equals), a column at a time
+    columns = [traj.epoch, traj.batch, traj.n, *([traj.lr] if lr else []), *traj.params.T,
+               traj.loss, *traj.grad.T, *traj.updated.T]
+    texts = [c.tolist() if c.dtype.kind == "i" else [repr(v) for v in c.astype(float).tolist()]
+             for c in columns]
+    writer.writerows(zip(range(len(traj)), *texts))
     return out.getvalue()
 
 

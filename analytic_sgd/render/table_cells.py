@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 __all__ = ["RISING_STEPS", "number_text", "table_columns", "cells", "rising_note"]
 
 RISING_STEPS = 3  # a note is added when the loss rises this many steps in a row
@@ -41,8 +43,20 @@ def table_columns(traj) -> list[tuple[str, list]]:
 
 
 def cells(traj, digits):
+    if traj.arithmetic.dtype == np.float64:  # Python floats: repr is the shortest round trip
+        return [(head, _float_texts(values, digits)) for head, values in table_columns(traj)]
     return [(head, [v if isinstance(v, int) else number_text(v, digits) for v in values])
             for head, values in table_columns(traj)]
+
+
+def _float_texts(values: list, digits: int | None) -> list:
+    """float64 cells as ``number_text`` writes them, a column at a time."""
+    if not values or isinstance(values[0], int):
+        return values
+    floats = np.asarray(values, np.float64).tolist()
+    if digits is None:
+        return [repr(v) for v in floats]
+    return [f"{v:.{digits}f}" for v in floats]
 
 
 def rising_note(traj) -> str:
