@@ -39,7 +39,7 @@ import sympy as sp
 from ..errors import DataError, OptionError, OptionTypeError
 
 __all__ = ["Arithmetic", "EXACT", "FLOAT64", "FLOAT32", "ARITHMETICS", "get_arithmetic", "for_dtype",
-           "to_exact", "decimal_reason", "read_decimal", "NONFINITE"]
+           "to_exact", "decimal_reason", "read_decimal", "NONFINITE", "rational"]
 
 NONFINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
@@ -84,6 +84,22 @@ def read_decimal(text: str) -> Fraction:
     if reason:
         raise DataError(f"cannot read {text!r} exactly: {reason}")
     return Fraction(text)
+
+
+def rational(p: int, q: int) -> sp.Rational:
+    """The sympy Rational p/q of a fraction already in lowest terms (q > 0): no gcd taken,
+    which costs more than the arithmetic on numbers of many thousand digits.
+
+    >>> rational(-80, 3), rational(1, 2) is sp.S.Half, rational(6, 1)
+    (-80/3, True, 6)
+    """
+    if q == 1:
+        return sp.Integer(p)
+    if p == 1 and q == 2:
+        return sp.S.Half
+    value = sp.Expr.__new__(sp.Rational)  # what Rational() makes after its gcd
+    value.p, value.q = p, q
+    return value
 
 
 def to_exact(value: Any, *, decimal: bool = False) -> sp.Expr:

@@ -30,7 +30,8 @@ from ..conventions.settings import Settings
 from ..errors import DataError, OptionError
 from ..kernels.moment_kernels import is_dask
 from .compiled_engine import run_compiled
-from .engines import choose_engine
+from .engines import choose_engine, rational_form
+from .exact_engine import run_exact
 from .learning_rate import learning_rates
 from .moment_engine import divergence, irrational, run_moments
 from .progress import Hook
@@ -124,6 +125,10 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
         return run_moments(kernels, x, y, rule, plan, orders, theta, traj)
     if engine == "compiled":
         return run_compiled(kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
+    if arithmetic.exact and not lazy:
+        rk = rational_form(kernels)
+        if rk is not None:
+            return run_exact(rk, kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
     traj.lr[:] = learning_rates(settings.lr, arithmetic, 0, steps, steps // plan.epochs)
     hook = hook or Hook()
     hook.phase("run")

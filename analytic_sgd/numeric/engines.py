@@ -24,9 +24,12 @@ others would load the data into memory and refuse instead.
 
 from __future__ import annotations
 
+import functools
+
 from ..errors import DataError, OptionError
 
-__all__ = ["ENGINES", "choose_engine", "estimated_seconds", "AUTO_MIN_STEPS", "AUTO_MIN_ROWS"]
+__all__ = ["ENGINES", "choose_engine", "estimated_seconds", "rational_form", "AUTO_MIN_STEPS",
+           "AUTO_MIN_ROWS"]
 
 ENGINES = ("auto", "compiled", "moments", "elementwise")
 AUTO_MIN_STEPS = 1000
@@ -46,6 +49,18 @@ def estimated_seconds(engine: str, steps: int, batch_size: int, *, cached: bool 
     per_step, per_row = COST[engine]
     fixed = (COMPILED_LOAD if cached else COMPILED_BUILD) if engine == "compiled" else 0.0
     return fixed + steps * (per_step + per_row * batch_size)
+
+
+@functools.lru_cache(maxsize=64)
+def rational_form(kernels):
+    """The rational kernels of exact ``kernels`` (their run without sympy objects:
+    ``analytic_sgd.numeric.exact_engine``), or None where the loss is not rational."""
+    from ..kernels.rational_kernels import rational_kernels
+
+    try:
+        return rational_kernels(kernels)
+    except OptionError:
+        return None
 
 
 def _compilable(kernels) -> bool:
