@@ -29,7 +29,7 @@ from .progress import Hook
 
 __all__ = ["rational_type", "run_exact"]
 
-PROBE_STEPS = 40  # steps timed before the estimate of a long run
+PROBE_STEPS = 40  # steps timed before the estimate of a long run (at least; 1/20 of it)
 
 
 def rational_type():
@@ -66,6 +66,7 @@ def run_exact(rk, kernels, x, y, rule, plan, orders, theta, traj, *, hook: Hook 
     theta = [_q(Q, v) for v in theta]
     buf = None
     estimate = ExactEstimate(total)
+    probe = max(PROBE_STEPS, total // 20)
     start = time.perf_counter()
     row = 0
     hook.phase("run")
@@ -88,7 +89,7 @@ def run_exact(rk, kernels, x, y, rule, plan, orders, theta, traj, *, hook: Hook 
                         _exact(grad), _exact(updated), lrs if constant is not None else lrs[row])
             theta = updated
             row += 1
-            if row == PROBE_STEPS and total > 2 * PROBE_STEPS:
+            if row == probe and total > 2 * probe:
                 text = estimate.after(row, time.perf_counter() - start, _bits(theta))
                 if text:
                     hook.estimate(text)

@@ -10,7 +10,7 @@ SGD by ``benchmarks/run.py``), so the total time is
 ``seconds * (N/k)**(1 + EXPONENT)``. It returns the line the command line prints before a
 long run (at least LONG_SECONDS), or None.
 
->>> print(ExactEstimate(5000).after(40, 0.05, 4000)[:66])
+>>> print(ExactEstimate(5000).after(40, 0.05, 4000)[:65])
 exact run of 5000 steps: values of about 150000 digits by the end
 >>> ExactEstimate(100).after(40, 0.05, 4000) is None
 True
