@@ -235,3 +235,20 @@ def test_exact_rmse_in_the_moment_engine_is_one_step_as_in_the_driver():
     a = run(k, X, Y, engine="moments", lr="0.01", batch_size=9)
     b = run(k, X, Y, engine="elementwise", lr="0.01", batch_size=9)
     assert a.updated.tolist() == b.updated.tolist() and a.loss.tolist() == b.loss.tolist()
+
+
+@pytest.mark.parametrize("options", [{}, {"shuffle": True, "seed": 2}, {"drop_last": True}])
+def test_epochs_larger_than_a_block_run_in_parts(monkeypatch, options):
+    """An epoch of more rows than BLOCK_ROWS is summed part by part (bounded memory): the
+    same steps, numbered the same, within the engines' tolerance."""
+    x = np.random.default_rng(0).uniform(0, 1, 1000)
+    y = 3 * x + 1
+    whole = asgd.sgd(asgd.linear(), "mse", x, y, lr=0.05, batch_size=7, epochs=2,
+                     engine="moments", **options)
+    monkeypatch.setattr(engine, "BLOCK_ROWS", 100)
+    parts = asgd.sgd(asgd.linear(), "mse", x, y, lr=0.05, batch_size=7, epochs=2,
+                     engine="moments", **options)
+    for name in ("epoch", "batch", "n"):
+        assert getattr(whole, name).tolist() == getattr(parts, name).tolist()
+    for name in ("params", "grad", "updated", "loss"):
+        assert np.allclose(getattr(whole, name), getattr(parts, name), rtol=1e-12, atol=1e-12)

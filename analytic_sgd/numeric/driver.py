@@ -133,8 +133,10 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
     hook = hook or Hook()
     hook.phase("run")
     row = 0
-    for epoch, epoch_batches in enumerate(plan.cut(orders, len(y))):
-        for batch, index in enumerate(epoch_batches, start=1):
+    for epoch, order in enumerate(orders):  # the batches as plan.cut cuts them, one at a time
+        rows = np.arange(len(y), dtype=np.intp) if order is None else order
+        for batch, start in enumerate(range(0, plan.stop(len(y)), plan.batch_size), start=1):
+            index = rows[start:start + plan.batch_size]
             value, grad = kernels.loss_and_grad(theta, x[index], y[index], method="elementwise")
             updated = rule.step(theta, grad, lr=traj.lr[row])
             traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated, traj.lr[row])
