@@ -40,14 +40,18 @@ COMPILED_LOAD = 0.8   # import numba and load the cached machine code
 COMPILED_BUILD = 4.0  # compile it (the first run of a model, loss and dtype on a machine)
 
 
-def estimated_seconds(engine: str, steps: int, batch_size: int, *, cached: bool = True) -> float:
-    """The estimated time of ``steps`` steps of ``batch_size`` rows with ``engine``.
+def estimated_seconds(engine: str, steps: int, batch_size: int, *, cached: bool = True,
+                      loaded: bool = False) -> float:
+    """The estimated time of ``steps`` steps of ``batch_size`` rows with ``engine``
+    (compiled: its machine code ``cached`` on disk, or ``loaded`` in this process already).
 
     >>> round(estimated_seconds("elementwise", 1000, 3), 3)
     0.03
     """
     per_step, per_row = COST[engine]
-    fixed = (COMPILED_LOAD if cached else COMPILED_BUILD) if engine == "compiled" else 0.0
+    fixed = 0.0
+    if engine == "compiled" and not loaded:
+        fixed = COMPILED_LOAD if cached else COMPILED_BUILD
     return fixed + steps * (per_step + per_row * batch_size)
 
 
