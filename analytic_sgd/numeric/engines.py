@@ -95,6 +95,12 @@ def choose_engine(kernels, engine: str, steps: int, batch_size: int, *, lazy: bo
                         "arrays without loading them whole: the moment engine (float arithmetic, "
                         "a model linear in its parameters) sums each batch chunk by chunk; "
                         "compute the arrays first (x.compute()) if they fit in memory")
+    if lazy and batch_size < AUTO_MIN_ROWS:
+        raise DataError(f"batches of {batch_size} rows from dask arrays would take one dask "
+                        f"computation each: the moment engine sums dask data batch by batch for "
+                        f"batches of at least {AUTO_MIN_ROWS} rows (full-batch gradient descent, "
+                        "large mini-batches); compute the arrays first (x.compute()) for smaller "
+                        "batches")
     if engine == "moments" and not kernels.linear_in_params:
         raise OptionError("engine='moments' needs a model linear in its parameters; use "
                           "engine='elementwise'")

@@ -104,8 +104,11 @@ class Problem:
         return {p: init.get(p, 0) for p in self.model.param_names}
 
     def data(self, arithmetic: str | Arithmetic) -> tuple[Any, Any]:
-        """x and y for ``arithmetic``: the exact twins, when there are any, for exact runs."""
+        """x and y for ``arithmetic``: the exact twins, when there are any, for exact runs;
+        dask arrays as they are (the engines sum them chunk by chunk, or refuse)."""
         a = get_arithmetic(arithmetic)
+        if is_dask(self.x) or is_dask(self.y):
+            return self.x, self.y
         return a.data(self.x, self.x_exact), a.data(self.y, self.y_exact)
 
     def derivation(self):
