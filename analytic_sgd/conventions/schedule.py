@@ -144,6 +144,7 @@ class Expression:
 
     text: str
     expr: sp.Expr = field(init=False, repr=False, compare=False)
+    _floats: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         expr = parse_expression(self.text, ("t", "epoch"), (), grammar=LEARNING_RATE)
@@ -154,7 +155,10 @@ class Expression:
         return self.expr.xreplace({STEP: sp.Integer(t), EPOCH: sp.Integer(epoch)})
 
     def floats(self, t: np.ndarray, epoch: np.ndarray) -> np.ndarray:
-        function = sp.lambdify((STEP, EPOCH), self.expr, modules="numpy")
+        function = self._floats
+        if function is None:  # printed once per schedule: an engine asks block after block
+            function = sp.lambdify((STEP, EPOCH), self.expr, modules="numpy")
+            object.__setattr__(self, "_floats", function)
         with np.errstate(all="ignore"):  # a value that is not finite is reported by the caller
             values = function(np.asarray(t, np.float64), np.asarray(epoch, np.float64))
         return np.broadcast_to(np.asarray(values, np.float64), np.shape(t))
