@@ -43,15 +43,29 @@ def in_turns(candidates: dict, repeat: int) -> dict:
     return {name: statistics.median(v) for name, v in times.items()}
 
 
+PEAK = ("import atexit, sys\n"
+        "def _peak():\n"
+        "    status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+        "    sys.stderr.write(f'\\nPEAK {int(status) * 1024}\\n')\n"
+        "atexit.register(_peak)\n")
+
+
 def child(argv: list[str]) -> tuple[float, int]:
-    """Run a process; its wall time (s) and peak resident memory (bytes)."""
+    """Run ``python -c CODE args`` or ``python -m analytic_sgd args``; its wall time (s) and
+    peak resident memory (bytes: VmHWM, which starts afresh in the new program, unlike the
+    ru_maxrss a child inherits from the parent it forked from)."""
+    if argv[1] == "-m":
+        code = PEAK + "from analytic_sgd.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+        argv = [argv[0], "-c", code, *argv[3:]]
+    else:
+        argv = [argv[0], "-c", PEAK + argv[2], *argv[3:]]
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
     seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{argv} failed: {proc.stderr.read().decode()[-500:]}")
-    return seconds, usage.ru_maxrss * 1024
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[3:]} failed: {proc.stderr[-500:]}")
+    return seconds, int(proc.stderr.rsplit("PEAK ", 1)[1])
 
 
 def write_csv(path: Path, n: int) -> None:
@@ -253,14 +267,16 @@ def bench_busy(quick: bool) -> list[tuple]:
 # -- memory ---------------------------------------------------------------------------------------
 
 MEMORY = """
-import sys, resource, numpy as np, analytic_sgd as asgd
+import sys, numpy as np, analytic_sgd as asgd
 steps = int(sys.argv[1])
 x = np.arange(3 * steps) / (3 * steps); y = 2 * x + 10
 asgd.sgd(asgd.linear(), "mse", x[:3000], y[:3000], lr=0.01, batch_size=3)
-rss = max(int(open("/proc/self/statm").read().split()[1]) * 4096,
-          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+def kib(key):
+    return int(open("/proc/self/status").read().split(key + ":")[1].split()[0]) * 1024
+open("/proc/self/clear_refs", "w").write("5")  # the peak starts again from here
+rss = kib("VmRSS")
 t = asgd.sgd(asgd.linear(), "mse", x, y, lr=0.01, batch_size=3)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = kib("VmHWM")
 size = sum(getattr(t, c).nbytes for c in ("epoch", "batch", "n", "params", "loss", "grad", "updated", "lr"))
 print(peak - rss, size, t.meta["engine"])
 """

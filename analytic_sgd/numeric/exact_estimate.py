@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = ["ExactEstimate", "EXPONENT", "LONG_SECONDS"]
 
-EXPONENT = 0.9      # the time of a step grows as (its size) ** EXPONENT over these sizes
+EXPONENT = 1.4      # the time of a step grows as (its size) ** EXPONENT over these sizes
 LONG_SECONDS = 2.0  # runs estimated to take longer get the line
 
 
