@@ -191,8 +191,11 @@ def _fast(path, header_line: int, names, wanted, dtype) -> np.ndarray | None:
         return None
     if values.shape[0] == 0 or values.shape[1] != len(names):
         return None
+    where = [names.index(name) for name in wanted]
     with np.errstate(over="ignore"):
-        values = values[:, [names.index(name) for name in wanted]].astype(dtype, copy=False)
+        if where != list(range(len(names))):  # other columns, or another order: a copy
+            values = values[:, where]
+        values = values.astype(dtype, copy=False)
     return values if np.isfinite(values).all() else None
 
 
@@ -253,8 +256,9 @@ def read_csv(path: str | os.PathLike, inputs: Sequence[str], *, exact: bool = Fa
             _overflow(source, text, wanted, names, values, dtype)
         with np.errstate(over="ignore"):
             values = values.astype(dtype) if not exact else values
-    x = (values[:, 0] if len(inputs) == 1 else values[:, :-1]).copy()
-    y = values[:, -1].copy()
+    # views of the one array read (no copy: a large file's data are held once)
+    x = values[:, 0] if len(inputs) == 1 else values[:, :-1]
+    y = values[:, -1]
     x_exact = y_exact = None
     if fractions is not None:
         table = np.empty((len(fractions), len(wanted)), dtype=object)
