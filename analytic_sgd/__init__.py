@@ -27,7 +27,24 @@ from .conventions.loss import (
     sse,
     unregister_loss,
 )
-from .conventions.schedule import Constant, Schedule
+from .conventions.sampling import (
+    NUMPY,
+    NUMPY_LEGACY,
+    RNG,
+    WITH_REPLACEMENT,
+    WITHOUT_REPLACEMENT,
+    RandomStart,
+    Sampler,
+)
+from .conventions.schedule import (
+    Constant,
+    ExponentialLR,
+    Expression,
+    MultiStepLR,
+    Schedule,
+    StepLR,
+    schedule_from_text,
+)
 from .conventions.settings import Settings
 from .errors import (
     AnalyticSGDError,
@@ -43,6 +60,7 @@ from .errors import (
 from .handout import handout_html, worksheet_html, write_handout
 from .kernels.cache import derivation_for, kernels_for
 from .kernels.elementwise import Kernels, compile_kernels
+from .numeric.stability import Stability
 from .numeric.trajectory import Step, Trajectory
 from .pictures.notebook import register_figure_display
 from .problems.examples import EXAMPLES, Example, get_example
@@ -70,7 +88,9 @@ __version__ = VERSION
 __all__ = [
     "ARITHMETICS", "EXACT", "FLOAT32", "FLOAT64", "Arithmetic", "get_arithmetic", "BatchPlan",
     "LOSSES", "Loss", "get_loss", "half_mse", "half_sse", "mse", "register_loss", "rmse", "sse",
-    "unregister_loss", "Constant", "Schedule", "Settings", "AnalyticSGDError", "DataError",
+    "unregister_loss", "Constant", "Expression", "StepLR", "MultiStepLR", "ExponentialLR",
+    "Schedule", "schedule_from_text", "Settings", "Sampler", "RNG", "RandomStart", "NUMPY",
+    "NUMPY_LEGACY", "WITH_REPLACEMENT", "WITHOUT_REPLACEMENT", "Stability", "AnalyticSGDError", "DataError",
     "DerivationError", "DivergenceError", "MissingExtraError", "ModelError", "OptionError",
     "OptionTypeError", "BackendError", "derivation_for", "kernels_for", "Kernels", "compile_kernels", "Step",
     "Trajectory", "EXAMPLES", "Example", "get_example", "Problem", "example_problem", "sgd",

@@ -4,6 +4,7 @@ table's numbers are in it, and a screenshot is taken."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -130,7 +131,10 @@ def test_the_handout_is_self_contained_and_holds_every_part(handout):
 
 def test_a_diverging_example_carries_the_note_on_the_learning_rate():
     problem = example_problem("noisy-quadratic")
-    assert stability_note(problem, problem.run()) in handout_html(problem)
+    note = stability_note(problem, problem.run())
+    assert note.startswith("The Hessian of the loss on all 20 rows has eigenvalues")
+    assert "2/λmax = 0.2215" in note and "spectral radius 1.0765" in note
+    assert html.escape(note) in handout_html(problem)
     assert "≈" in handout_html(problem)  # long exact values are rounded for the eye
 
 

@@ -319,3 +319,13 @@ def test_pages_show_the_errata_of_the_write_up_they_reproduce(pages):
     assert "Errata" not in pages["linear-rmse"]  # not the write-up's own problem
     assert "its a is u1, its c is u2, its d is r, its e is s" in pages["linear-mse"]
     assert "4/15 = 0.267" in pages["linear-mse"]
+
+
+def test_the_diverging_example_page_explains_the_divergence_with_figures():
+    page = render_document("quadratic-mse")
+    section = page[page.index("## 8. Why the loss rises"):page.index("## 9. Errata")]
+    assert "eigenvalues 0.764, 2.947 and 9.028" in section
+    assert "2/λmax = 0.2215" in section and "1 − lr·λmax = -1.0765" in section
+    assert "spectral radius 1.0765" in section
+    assert "`analytic-sgd stability --example noisy-quadratic`" in section
+    assert "Why the loss rises" not in render_document("linear-mse")  # lr 0.01 is stable

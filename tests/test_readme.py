@@ -45,7 +45,7 @@ def test_readme_output_is_real(command, expected, capsys, tmp_path, monkeypatch)
     (tmp_path / "points.csv").write_text("x,y\n0.1,1\n0.2,2\n0.3,3\n")
     main(shlex.split(command)[1:])
     out, err = capsys.readouterr()
-    assert (out + err).rstrip("\n") == expected.rstrip("\n")
+    assert (err + out).rstrip("\n") == expected.rstrip("\n")  # warnings come first
 
 
 def test_the_readme_loss_snippet_runs():
@@ -69,3 +69,15 @@ def test_the_readme_loss_snippet_runs():
         assert namespace["asgd"].get_loss("triple-mse").scale == 3
     finally:
         asgd.unregister_loss("triple-mse")
+
+
+def test_the_readme_geron_snippet_prints_the_book(capsys):
+    """The "Textbook recipes" block runs and prints the values its comments show (the book's)."""
+    block = re.search(r"### Textbook recipes.*?```python\n(.*?)```",
+                      README.read_text(encoding="utf-8"), re.S).group(1)
+    code = "\n".join(line for line in block.splitlines() if not line.startswith("#"))
+    shown = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+    exec(compile(code, "README.md", "exec"), {})  # our own README, not user input
+    assert capsys.readouterr().out.splitlines() == shown
+    assert shown == ["geron-batch-gd 4.21509616 2.77011339", "geron-sgd 4.21076011 2.74856079",
+                     "geron-minibatch 4.25214635 2.7896408"]  # Géron, ch. 4, as printed

@@ -35,9 +35,11 @@ def add_parser(sub):
     add_problem_options(p)
     p.add_argument("--dtype", default="float64", choices=["float32", "float64"],
                    help="the dtype of every backend's run (default float64)")
-    p.add_argument("--mode", default="trajectory", choices=["gradient", "trajectory"],
+    p.add_argument("--mode", default="trajectory", choices=["gradient", "trajectory", "hessian"],
                    help="trajectory: the whole run (default); gradient: loss and gradient at "
-                   "the start on each batch of the first epoch")
+                   "the start on each batch of the first epoch; hessian: the Hessian of each "
+                   "of those batch losses at the start (torch.autograd.functional.hessian, "
+                   "jax.hessian, autograd.hessian, differences) against the exact one")
     p.add_argument("--atol", help="absolute tolerance. Default per dtype and backend (float64: "
                    "1e-12, float32: 1e-4), times the step k in trajectory mode; a given value "
                    "applies as is at every step")
@@ -74,8 +76,9 @@ def run(args) -> int:
                          f"{', '.join(AGAINST)}, or MODULE:CALLABLE (your own function)")
     atol, rtol = _tolerance("--atol", args.atol), _tolerance("--rtol", args.rtol)
     problem = problem_from_args(args)
-    warn(problem)
-    names, skipped = plan_backends(problem, args.against)
+    if args.mode == "trajectory":  # the other modes run no SGD
+        warn(problem)
+    names, skipped = plan_backends(problem, args.against, args.mode)
     reports = crosscheck(problem, names, dtype=args.dtype, mode=args.mode, atol=atol,
                          rtol=rtol, fd_method=args.fd_method, reference=args.reference)
     sys.stdout.write(render_report(reports, problem, all_rows=args.all_rows, skipped=skipped))

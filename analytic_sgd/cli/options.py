@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 
 from ..conventions.arithmetic import ARITHMETICS, decimal_reason, read_decimal
+from ..conventions.assignments import read_assignments
 from ..conventions.loss import LOSSES
 from ..conventions.sampling import RNGS, SAMPLERS
 from ..conventions.schedule import torch_schedule
-from ..errors import DataError, OptionError
+from ..errors import OptionError
 from ..problems.data import read_csv
 from ..problems.examples import EXAMPLES, get_example
 from ..problems.problem import example_problem
@@ -126,25 +127,9 @@ def add_problem_options(p: argparse.ArgumentParser, *, repeat_example: bool = Fa
 def name_values(option: str, text: str, model=None) -> dict:
     """``NAME=VALUE,...`` of ``option`` (``--init``, ``--at``): decimals kept as text, each
     name once, and (given ``model``) each a parameter of it."""
-    values: dict = {}
-    for item in text.split(","):
-        name, eq, value = item.partition("=")
-        name = name.strip()
-        if not eq or not name:
-            raise OptionError(f"{option} {text!r}: write NAME=VALUE pairs separated by commas, "
-                              f"e.g. {option} w=0.5,b=-1")
-        if name in values:
-            raise OptionError(f"{option} gives {name} twice; give each parameter once")
-        try:
-            read_decimal(value)
-        except DataError as exc:
-            raise OptionError(f"{option} {name}: {exc}") from None
-        values[name] = value.strip()
-    unknown = [k for k in values if model is not None and k not in model.param_names]
-    if unknown:
-        raise OptionError(f"{option} names {', '.join(unknown)}, which is not a parameter of "
-                          f"{model.text} ({', '.join(model.param_names)})")
-    return values
+    if model is None:
+        return read_assignments(option, text)
+    return read_assignments(option, text, model.param_names, model.text)
 
 
 def warn(problem) -> None:

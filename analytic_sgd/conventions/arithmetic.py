@@ -154,6 +154,12 @@ class Arithmetic:
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def ulp_dtype(self) -> np.dtype:
+        """The float dtype whose ULPs measure an error in this arithmetic: its own dtype,
+        float64 for exact values."""
+        return np.dtype(np.float64) if self.exact else self.dtype
+
     def number(self, value: Any) -> Any:
         """``value`` (a decimal string, int, Fraction, float, sympy number) as a number of this
         arithmetic: exact reads a float as the decimal it prints as; float rounds once to the

@@ -23,9 +23,13 @@ same gradient, the same bits: ``tests/test_update_rule.py``); JAX and autograd h
 optimizer, so only their gradients are theirs. optax's ``sgd`` cannot express dampening or
 maximize: such problems are refused (``--against all`` skips optax for them).
 
-Modes: ``gradient`` (loss and gradient at the start, on each batch of the first epoch)
-and ``trajectory`` (the whole run; each backend follows its own parameters, and its
-step k is compared with the reference's step k).
+Modes: ``gradient`` (loss and gradient at the start, on each batch of the first epoch),
+``trajectory`` (the whole run; each backend follows its own parameters, and its
+step k is compared with the reference's step k) and ``hessian`` (a second-order check, as
+``torch.autograd.gradgradcheck``: every entry of the Hessian of each batch loss of the
+first epoch at the start, by ``torch.autograd.functional.hessian``, ``jax.hessian``,
+``autograd.hessian`` or differences, against the exact Hessian derived by sympy; optax
+and your own functions give no Hessian of their own and are not run in this mode).
 
 Frameworks are imported only when their adapter is made; a missing one raises
 MissingExtraError naming the extra (``pip install 'analytic-sgd[jax]'``). ``"all"`` runs
@@ -47,8 +51,8 @@ from ..errors import MissingExtraError, OptionError
 from .adapter import Adapter, float_arithmetic
 from .finite_difference import choose_method
 from .optax_adapter import refuse_for_optax
-from .reference import Reference, gradient_reference, trajectory_reference
-from .report import Report, Row, compare
+from .reference import Reference, gradient_reference, hessian_reference, trajectory_reference
+from .report import Report, Row, compare, compare_hessians
 from .tolerance import FORMULA, Tolerance, default_tolerance, tolerance_for
 from .user_module import is_user_backend, load_callable, protocol_of
 
@@ -64,9 +68,12 @@ BACKENDS = {
     "autograd": ("autograd_adapter", "AutogradAdapter", "autograd", "autograd"),
     "finite-difference": ("finite_difference", "FiniteDifferenceAdapter", None, None),
 }
-MODES = ("gradient", "trajectory")
+MODES = ("gradient", "trajectory", "hessian")
 # what a backend cannot express, checked before anything runs: name -> check(settings)
 REFUSALS = {"optax": refuse_for_optax}
+# backends with no second derivative of their own: name -> what to use instead
+NO_HESSIAN = {"optax": "optax differentiates with JAX: use --against jax"}
+USER_NO_HESSIAN = "your function gives the loss and gradient only"
 
 
 def _missing(name: str) -> tuple[str, str] | None:
@@ -97,9 +104,11 @@ def require_backends(names: Sequence[str]) -> None:
                                 f"install it with: pip install 'analytic-sgd[{extra}]'")
 
 
-def plan_backends(problem, against: Sequence[str] | str) -> tuple[list[str], list[str]]:
+def plan_backends(problem, against: Sequence[str] | str,
+                  mode: str = "trajectory") -> tuple[list[str], list[str]]:
     """The backends to run and, for ``"all"``, one line for each backend it skips: not
-    installed (naming the extra), or unable to express the problem's settings."""
+    installed (naming the extra), unable to express the problem's settings, or (hessian
+    mode) without a Hessian of its own."""
     if against != "all":
         return ([against] if isinstance(against, str) else list(against)), []
     names, skipped = [], []
@@ -108,6 +117,9 @@ def plan_backends(problem, against: Sequence[str] | str) -> tuple[list[str], lis
         if missing is not None:
             skipped.append(f"{name}: skipped, {missing[0]} is not installed (pip install "
                            f"'analytic-sgd[{missing[1]}]')")
+            continue
+        if mode == "hessian" and name in NO_HESSIAN:
+            skipped.append(f"{name}: skipped, no Hessian of its own ({NO_HESSIAN[name]})")
             continue
         try:
             REFUSALS.get(name, lambda s: None)(problem.settings)
@@ -133,13 +145,23 @@ def make_adapter(name: str, problem, dtype: str, *, fd_method: str = "auto") -> 
 
 
 def reference_for(problem, mode: str, dtype: str, reference: str = "exact") -> Reference:
-    """The reference of ``mode``: the exact run (trajectory) or the exact kernels at the
-    dtype-rounded start and data (gradient); ``reference="float64"`` takes the derived
-    float64 kernels instead."""
+    """The reference of ``mode``: the exact run (trajectory) or the exact kernels (gradient)
+    or Hessian kernels (hessian) at the dtype-rounded start and data;
+    ``reference="float64"`` takes the derived float64 kernels instead."""
     _check(mode, dtype)
     if mode == "trajectory":
         return trajectory_reference(problem, reference)
+    if mode == "hessian":
+        return hessian_reference(problem, dtype, reference)
     return gradient_reference(problem, dtype, reference)
+
+
+def refuse_for_hessian(name: str) -> None:
+    """OptionError when backend ``name`` has no Hessian of its own (hessian mode)."""
+    why = USER_NO_HESSIAN if is_user_backend(name) else NO_HESSIAN.get(name)
+    if why is not None:
+        raise OptionError(f"{name} gives no Hessian of its own, so it cannot run in hessian "
+                          f"mode: {why}")
 
 
 def check(problem, backend: str, *, dtype: str = "float64", mode: str = "trajectory",
@@ -147,14 +169,21 @@ def check(problem, backend: str, *, dtype: str = "float64", mode: str = "traject
           reference: Reference | None = None) -> Report:
     """One backend against the reference (computed unless given): a Report."""
     _check(mode, dtype)
+    if mode == "hessian":
+        refuse_for_hessian(backend)
     adapter = make_adapter(backend, problem, dtype, fd_method=fd_method)
     ref = reference or reference_for(problem, mode, dtype)
     tolerance = tolerance_for(backend, dtype, mode, method=getattr(adapter, "method", ""),
                               atol=atol, rtol=rtol)
-    got = adapter.trajectory() if mode == "trajectory" else adapter.gradients()
-    rows = compare(ref.trajectory, got, mode=mode, tolerance=tolerance)
+    if mode == "hessian":
+        rows = compare_hessians(ref.hessians, adapter.hessians(), adapter.kernels.params, dtype,
+                                tolerance)
+    else:
+        got = adapter.trajectory() if mode == "trajectory" else adapter.gradients()
+        rows = compare(ref.trajectory, got, mode=mode, tolerance=tolerance)
+    notes = adapter.hessian_notes if mode == "hessian" else adapter.notes
     return Report(backend, str(getattr(adapter, "version", "")), dtype, mode, ref.label,
-                  tolerance, tuple(rows), tuple(adapter.notes))
+                  tolerance, tuple(rows), tuple(notes))
 
 
 def crosscheck(problem, against: Sequence[str] | str, *, dtype: str = "float64",
@@ -166,10 +195,13 @@ def crosscheck(problem, against: Sequence[str] | str, *, dtype: str = "float64",
     A named framework must be installed (MissingExtraError otherwise, before any run) and
     able to express the settings (OptionError); the reference is computed once and shared.
     """
-    names, _ = plan_backends(problem, against)
+    _check(mode, dtype)
+    names, _ = plan_backends(problem, against, mode)
     require_backends(names)
     for name in names:
         REFUSALS.get(name, lambda s: None)(problem.settings)
+        if mode == "hessian":
+            refuse_for_hessian(name)
         if is_user_backend(name):  # a usage error before any run
             protocol_of(load_callable(name)[0], name)
     if "finite-difference" in names:
@@ -181,5 +213,5 @@ def crosscheck(problem, against: Sequence[str] | str, *, dtype: str = "float64",
 
 def _check(mode: str, dtype: str) -> None:
     if mode not in MODES:
-        raise OptionError.for_field("mode", mode, "gradient or trajectory")
+        raise OptionError.for_field("mode", mode, "gradient, trajectory or hessian")
     float_arithmetic(dtype)

@@ -4,7 +4,9 @@ An ``Adapter`` binds a Problem to a dtype (``float32`` or ``float64``) and gives
 
 * ``gradient(theta, x, y)``: the backend's loss and gradient at ``theta`` on one batch;
 * ``gradients()``: those at the start, on each batch of the first epoch (gradient mode);
-* ``trajectory()``: the whole run (trajectory mode), as a ``Trajectory``.
+* ``trajectory()``: the whole run (trajectory mode), as a ``Trajectory``;
+* ``hessian(theta, x, y)``: the backend's Hessian of one batch's loss at ``theta`` (P, P),
+  and ``hessians()``: those at the start on each batch of the first epoch (hessian mode).
 
 Every backend sees the same inputs: the data cast to the dtype, the start from
 ``analytic_sgd.numeric.driver.initial_params``, the batches of the problem's BatchPlan
@@ -69,6 +71,7 @@ class Adapter:
 
     name = "analytic"
     notes: tuple[str, ...] = ()
+    hessian_notes: tuple[str, ...] = ("Hessian by the derived kernels",)
 
     def __init__(self, problem, dtype: str | Arithmetic) -> None:
         self.arithmetic = float_arithmetic(dtype)
@@ -96,6 +99,15 @@ class Adapter:
     def gradient(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
         """The loss and gradient at ``theta`` on one batch (the derived kernels here)."""
         return self.kernels.loss_and_grad(theta, x, y)
+
+    def hessian(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The Hessian of the batch loss at ``theta`` (the derived kernels here)."""
+        return self.problem.hessian_kernels(self.arithmetic).hessian(theta, x, y)
+
+    def hessians(self) -> list[np.ndarray]:
+        """The Hessian at the start on each batch of the first epoch, as (P, P) arrays."""
+        return [np.asarray(self.hessian(self.start, self.x[index], self.y[index]), self.dtype)
+                for index in self.batches()[0]]
 
     def gradients(self) -> Trajectory:
         """Loss and gradient at the start on each batch of the first epoch (no update)."""

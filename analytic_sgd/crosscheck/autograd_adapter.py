@@ -42,6 +42,8 @@ class AutogradAdapter(Adapter):
             return loss([theta[i] for i in range(size)], columns, y)
 
         self._value_and_grad = autograd.value_and_grad(batch_loss)
+        self._hessian = autograd.hessian(batch_loss)
+        self.hessian_notes = ("Hessian by autograd.hessian of the batch loss",)
         self.notes = ("gradient by autograd.value_and_grad",
                       "update by analytic_sgd.numeric.update_rule.SGDRule (torch.optim.SGD's rule)")
 
@@ -49,3 +51,9 @@ class AutogradAdapter(Adapter):
         theta = np.asarray(theta, self.dtype)
         value, grad = self._value_and_grad(theta, self.columns(x), np.asarray(y, self.dtype))
         return self.dtype(value), np.asarray(grad).astype(self.dtype)
+
+    def hessian(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``autograd.hessian`` of the batch loss at ``theta``."""
+        theta = np.asarray(theta, self.dtype)
+        h = self._hessian(theta, self.columns(x), np.asarray(y, self.dtype))
+        return np.asarray(h).astype(self.dtype)

@@ -46,7 +46,9 @@ class JaxAdapter(Adapter):
             return loss([theta[i] for i in range(size)], columns, y)
 
         self._value_and_grad = jax.value_and_grad(batch_loss)
+        self._hessian = jax.hessian(batch_loss)
         mode = "64-bit mode (jax.enable_x64)" if self._wide else "default 32-bit mode"
+        self.hessian_notes = (f"Hessian by jax.hessian of the batch loss, eager (no jit), {mode}",)
         self.notes = (f"gradient by jax.value_and_grad, eager (no jit), {mode}",
                       "update by analytic_sgd.numeric.update_rule.SGDRule (torch.optim.SGD's rule)")
 
@@ -67,6 +69,14 @@ class JaxAdapter(Adapter):
             value, grad = self._value_and_grad(jnp.asarray(theta), [jnp.asarray(c) for c in
                                                                    self.columns(x)], jnp.asarray(y))
             return self.dtype(value), np.asarray(grad).astype(self.dtype)
+
+    def hessian(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``jax.hessian`` of the batch loss at ``theta``."""
+        with self._x64():
+            jnp = self.jax.numpy
+            h = self._hessian(jnp.asarray(theta), [jnp.asarray(c) for c in self.columns(x)],
+                              jnp.asarray(y))
+            return np.asarray(h).astype(self.dtype)
 
     def trajectory(self) -> Trajectory:
         with self._x64():

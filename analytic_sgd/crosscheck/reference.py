@@ -4,6 +4,8 @@
   read as the decimals they are written as). RMSE runs of more than one step have no
   exact form worth computing (the parameters become nested square roots): there the
   reference is the derived float64 run, and the label says so.
+* Hessian mode: the exact Hessian kernels (``kernels.hessian_kernels``) at the same
+  inputs as gradient mode, on each batch of the first epoch.
 * Gradient mode: the exact kernels at the very inputs the backends get: the start and the
   data as rounded to the run's dtype, read exactly. The error is then the backend's own,
   not the rounding of its inputs.
@@ -25,10 +27,12 @@ from ..errors import OptionError
 from ..numeric.trajectory import Trajectory
 from .adapter import Adapter
 
-__all__ = ["Reference", "trajectory_reference", "gradient_reference", "REFERENCES"]
+__all__ = ["Reference", "trajectory_reference", "gradient_reference", "hessian_reference",
+           "REFERENCES"]
 
 REFERENCES = ("exact", "float64")
 EXACT_LABEL = "exact (rational arithmetic)"
+IRRATIONAL_LABEL = "exact (sympy: irrational values compared to 40 digits)"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Reference:
 
     label: str
     trajectory: Trajectory
+    hessians: tuple | None = None  # hessian mode: (P, P) per batch of the first epoch
 
     @property
     def exact(self) -> bool:
@@ -81,6 +86,21 @@ def gradient_reference(problem, dtype: str, reference: str = "exact") -> Referen
                                    grad=grad, updated=updated)
     label = EXACT_LABEL if arithmetic.exact else f"analytic {arithmetic} (as asked)"
     return Reference(f"{label}, at the start and data as rounded to {dtype}", traj)
+
+
+def hessian_reference(problem, dtype: str, reference: str = "exact") -> Reference:
+    """The Hessian at the dtype-rounded start on each batch of the first epoch (with the
+    gradient reference's rows, which say where each Hessian is taken)."""
+    base = gradient_reference(problem, dtype, reference)
+    arithmetic = _arithmetic(reference)
+    inputs = Adapter(problem, dtype)
+    kernels = problem.hessian_kernels(arithmetic)
+    hessians = tuple(kernels.hessian(inputs.start, inputs.x[index], inputs.y[index])
+                     for index in inputs.batches()[0])
+    label = base.label
+    if arithmetic.exact and not kernels.rational:  # exp, log, sqrt: exact, but not rational
+        label = label.replace(EXACT_LABEL, IRRATIONAL_LABEL)
+    return Reference(label, base.trajectory, hessians)
 
 
 def _arithmetic(reference: str):

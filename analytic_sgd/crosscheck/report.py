@@ -25,7 +25,7 @@ import sympy as sp
 
 from .tolerance import Tolerance
 
-__all__ = ["Row", "Report", "measure", "compare", "exact_value"]
+__all__ = ["Row", "Report", "measure", "compare", "compare_hessians", "exact_value"]
 
 
 @dataclass(frozen=True)
@@ -136,4 +136,14 @@ def compare(reference, got, *, mode: str, tolerance: Tolerance) -> list[Row]:
             pairs += [(f"{p} after", reference.updated[k, j], got.updated[k, j])
                       for j, p in enumerate(names)]
         rows += [measure(step, epoch, batch, q, b, a, got.arithmetic.name, tolerance) for q, b, a in pairs]
+    return rows
+
+
+def compare_hessians(reference, got, names, dtype: str, tolerance: Tolerance) -> list[Row]:
+    """Rows comparing Hessians batch by batch (lists of (P, P) arrays): every entry
+    ``d2l/dθ_j dθ_k`` (both orders: a backend's Hessian need not be symmetric)."""
+    rows = []
+    for b, (ref, mine) in enumerate(zip(reference, got), start=1):
+        rows += [measure(b, 1, b, f"d2l/d{p}d{q}", ref[j, k], mine[j, k], dtype, tolerance)
+                 for j, p in enumerate(names) for k, q in enumerate(names)]
     return rows

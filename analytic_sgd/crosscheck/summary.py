@@ -70,9 +70,24 @@ def rows_table(rows: Sequence[Row], dtype: str) -> str:
 
 
 def _where(r: Row, mode: str) -> str:
-    if mode == "gradient":
+    if mode != "trajectory":
         return f"batch {r.batch} {r.quantity}"
     return f"step {r.step} (epoch {r.epoch}, batch {r.batch}) {r.quantity}"
+
+
+def _largest(report: Report) -> str:
+    """The largest absolute error; the largest relative error and ULPs where b is not 0
+    (relative to 0, any error is infinite)."""
+    unit = "step" if report.mode == "trajectory" else "batch"
+    big = max(report.rows, key=lambda r: _finite(r.abs_err))
+    parts = [f"|a - b| = {_g(big.abs_err)} ({unit} {big.step} {big.quantity})"]
+    nonzero = [r for r in report.rows if r.reference != 0]
+    if nonzero:
+        rel = max(nonzero, key=lambda r: _finite(r.rel_err))
+        ulps = max(nonzero, key=lambda r: _finite(r.ulps))
+        parts += [f"|a - b|/|b| = {_g(rel.rel_err)} ({unit} {rel.step} {rel.quantity})",
+                  f"{_ulps(ulps.ulps)} ULPs ({unit} {ulps.step} {ulps.quantity})"]
+    return "  largest errors: " + ", ".join(parts)
 
 
 def _backend(report: Report, all_rows: bool) -> list[str]:
@@ -85,11 +100,7 @@ def _backend(report: Report, all_rows: bool) -> list[str]:
     if report.passed and worst is not None and not all_rows:
         lines.append(f"  closest to the tolerance: {_where(worst, report.mode)}: "
                      f"b = {worst.reference!r}, a = {_value(worst.value, report.dtype)}")
-        rel = max(report.rows, key=lambda r: _finite(r.rel_err))
-        ulps = max(report.rows, key=lambda r: _finite(r.ulps))
-        unit = "step" if report.mode == "trajectory" else "batch"
-        lines.append(f"  largest errors: |a - b|/|b| = {_g(rel.rel_err)} ({unit} {rel.step} "
-                     f"{rel.quantity}), {_ulps(ulps.ulps)} ULPs ({unit} {ulps.step} {ulps.quantity})")
+        lines.append(_largest(report))
     elif not all_rows:
         first = min(report.failures, key=lambda r: r.step)
         lines.append(f"  first disagreement: {_where(first, report.mode)}; worst rows:")
@@ -113,7 +124,8 @@ def render_report(reports: Sequence[Report], problem, *, all_rows: bool = False,
         how = (f"{steps} step{'s' if steps != 1 else ''}: each backend follows its own "
                "parameters, and its step k is compared with the reference's step k")
     else:
-        how = "loss and gradient at the start, on " + (
+        what = "the Hessian of the loss" if first.mode == "hessian" else "loss and gradient"
+        how = f"{what} at the start, on " + (
             f"each of the {steps} batches of the first epoch" if steps > 1 else "the one batch")
     lines = [f"crosscheck of {describe_problem(problem)}",
              f"mode: {first.mode}, {first.dtype} ({how})",

@@ -37,12 +37,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..conventions.arithmetic import Arithmetic, get_arithmetic
 from ..errors import OptionError
 
 __all__ = ["FORMULA", "Tolerance", "default_tolerance", "tolerance_for"]
 
 FORMULA = "|a - b| <= atol + rtol*|b|"
+SECOND_DIFFERENCE = 100  # Hessians by second differences: atol = rtol = 100*sqrt(eps)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def default_tolerance(backend: str, dtype: str | Arithmetic, mode: str, *,
     ``tolerance``, or its ``central_tolerance`` for central differences (``method``: the
     finite-difference method actually used, ``central`` or ``complex-step``)."""
     arithmetic = get_arithmetic(dtype, field="dtype")
-    central = backend == "finite-difference" and method == "central"
+    differences = backend == "finite-difference"
+    if differences and mode == "hessian" and method == "central":
+        atol = rtol = SECOND_DIFFERENCE * math.sqrt(float(np.finfo(arithmetic.dtype).eps))
+        return Tolerance(atol, rtol)
+    central = differences and (method == "central" or mode == "hessian")
     atol, rtol = arithmetic.central_tolerance if central else arithmetic.tolerance
     return Tolerance(atol, rtol, per_step=mode == "trajectory")
 

@@ -36,6 +36,7 @@ class TorchAdapter(Adapter):
         self.tdtype = getattr(torch, self.arithmetic.dtype.name)  # torch.float32, torch.float64
         self.loss = to_loss(problem.model, problem.loss, torch)
         self.notes = ("gradient by loss.backward() on an nn.Parameter, update by torch.optim.SGD",)
+        self.hessian_notes = ("Hessian by torch.autograd.functional.hessian of the batch loss",)
 
     def _tensors(self, x: np.ndarray, y: np.ndarray):
         t = self.torch
@@ -48,6 +49,14 @@ class TorchAdapter(Adapter):
         loss = self.loss(params.unbind(), columns, target)
         loss.backward()
         return self.dtype(loss.item()), params.grad.numpy().astype(self.dtype)
+
+    def hessian(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``torch.autograd.functional.hessian`` of the batch loss at ``theta``."""
+        t = self.torch
+        columns, target = self._tensors(x, y)
+        h = t.autograd.functional.hessian(lambda p: self.loss(p.unbind(), columns, target),
+                                          t.tensor(np.asarray(theta), dtype=self.tdtype))
+        return h.detach().numpy().astype(self.dtype)
 
     def trajectory(self) -> Trajectory:
         t = self.torch

@@ -117,6 +117,10 @@ class Problem:
     def kernels(self, arithmetic: str | Arithmetic, *, with_moments: bool = False):
         return kernels_for(self.model, self.loss, arithmetic, with_moments=with_moments)
 
+    def hessian_kernels(self, arithmetic: str | Arithmetic):
+        """The compiled Hessian of the loss (``kernels.hessian_kernels``) in ``arithmetic``."""
+        return hessian_kernels_for(self.model, self.loss, arithmetic)
+
     def stability(self, at: Mapping[str, Any] | None = None, *, quick: bool = False) -> Stability:
         """The stability analysis of this run (``analytic_sgd.numeric.stability``): the
         Hessian of the loss on all the data (at the start, or at ``at``: values by name, for

@@ -35,7 +35,8 @@ import numpy as np
 import sympy as sp
 
 from ..conventions.arithmetic import EXACT, read_decimal
-from ..errors import DataError, OptionError
+from ..conventions.assignments import read_assignments
+from ..errors import OptionError
 
 __all__ = ["NodeValues", "node_values", "evaluate_samples", "read_at", "values_text", "values_dict",
            "MEANING"]
@@ -55,20 +56,8 @@ class NodeValues:
 
 def read_at(text: str, names: tuple[str, ...]) -> dict[str, sp.Rational]:
     """``"w=1,b=-0.5"`` as exact values of the parameters ``names``; OptionError otherwise."""
-    values: dict[str, sp.Rational] = {}
-    for item in text.split(","):
-        name, eq, number = item.partition("=")
-        name = name.strip()
-        if not eq or not name:
-            raise OptionError(f"--at {text!r}: write NAME=VALUE pairs separated by commas, "
-                              f"e.g. --at {names[0]}=0.5")
-        if name not in names:
-            raise OptionError(f"--at names {name}, which is not a parameter ({', '.join(names)})")
-        try:
-            values[name] = sp.Rational(read_decimal(number))
-        except DataError as exc:
-            raise OptionError(f"--at {name}: {exc}") from None
-    return values
+    return {name: sp.Rational(read_decimal(value))
+            for name, value in read_assignments("--at", text, names).items()}
 
 
 def evaluate_samples(graph, params: Mapping, rows: list, targets: list) -> tuple[list[dict], dict]:

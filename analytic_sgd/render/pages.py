@@ -34,6 +34,7 @@ from .errata import errata, errata_section, published_rounding, writeup_note
 from .first_step import first_step_section
 from .mermaid import plain
 from .moment_section import moment_section
+from .stability import stability_section
 from .textbook import Equations, chain_rule, local_derivatives, model_and_loss, unit_nodes
 
 __all__ = ["Case", "Table", "CASES", "COMMAND", "render_document", "render_index",
@@ -104,13 +105,18 @@ def _rows(traj: Trajectory, every: int) -> Trajectory:
     return Trajectory(traj.param_names, traj.arithmetic, **cut, meta=dict(traj.meta))
 
 
-def _command(case: Case, table: Table) -> str:
-    """The ``analytic-sgd table`` command that prints ``table`` of ``case``."""
+def _problem_options(case: Case) -> str:
+    """``--example`` and, where they differ from the example's own, ``--model`` and ``--loss``."""
     example = get_example(case.example)
     model = f" --model {case.model}" if case.model != example.model else ""
     loss = f" --loss {case.loss}" if case.loss != example.loss else ""
+    return f"--example {case.example}{model}{loss}"
+
+
+def _command(case: Case, table: Table) -> str:
+    """The ``analytic-sgd table`` command that prints ``table`` of ``case``."""
     digits = f" --digits {table.digits}" if table.digits is not None else ""
-    return (f"analytic-sgd table --example {case.example}{model}{loss} --arithmetic "
+    return (f"analytic-sgd table {_problem_options(case)} --arithmetic "
             f"{table.arithmetic} --format markdown{digits}")
 
 
@@ -164,7 +170,10 @@ def render_document(case: str | Case) -> str:
         parts += first_step_section(d, problem, eq, number, case.by_hand_digits)
         number += 1
     parts += _tables(case, problem, number)
-    parts += errata_section(problem, number + 1)
+    stability = stability_section(problem.stability(), number + 1,
+                                  f"analytic-sgd stability {_problem_options(case)}")
+    parts += stability
+    parts += errata_section(problem, number + 1 + bool(stability))
     return "\n\n".join(parts) + "\n"
 
 

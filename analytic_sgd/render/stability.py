@@ -13,7 +13,8 @@ import json
 from ..conventions.arithmetic import decimal_reason
 from ..numeric.stability import Stability
 
-__all__ = ["stability_text", "stability_json", "lr_warning"]
+__all__ = ["stability_text", "stability_json", "lr_warning", "stability_paragraph",
+           "stability_section"]
 
 
 def _g(value: float) -> str:
@@ -85,3 +86,48 @@ def stability_json(s: Stability, json_value) -> str:
     """The JSON object: params, hessian, eigenvalues, max_stable_lr, lr, momentum,
     epoch_spectral_radius (or null), verdict."""
     return json.dumps(s.to_dict(json_value), indent=2) + "\n"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def stability_paragraph(s: Stability) -> str | None:
+    """Why a run whose learning rate is above the bound diverges, with its figures, in
+    plain sentences (for pages and handouts); None when the lr is within the bound.
+
+    >>> from analytic_sgd.problems.problem import example_problem
+    >>> print(stability_paragraph(example_problem("noisy-quadratic").stability())[:81])
+    The Hessian of the loss on all 20 rows has eigenvalues 0.764, 2.947 and 9.028. On
+    """
+    if not s.lr_too_large:
+        return None
+    top = s.eigenvalues[-1]
+    text = (f"The Hessian of the loss on all {s.rows} rows has eigenvalues "
+            f"{_and([f'{v:.4g}' for v in s.eigenvalues])}. On a quadratic loss, full-batch "
+            f"gradient descent with a constant learning rate diverges above {_bound(s)} = "
+            f"{s.max_stable_lr:.4g}, and the learning rate {_lr(s)} is above it")
+    if not float(s.momentum) and s.constant:
+        text += (f": along the eigenvector of λmax = {top:.4g} each step multiplies the "
+                 f"distance to the minimum by 1 − lr·λmax = {1 - s.first_lr * top:.4f}, more "
+                 "than 1 in size, so that distance grows")
+    text += "."
+    if s.epoch_spectral_radius is not None:
+        fate = "grows" if s.epoch_spectral_radius > 1 else "still shrinks"
+        text += (f" The product of one epoch's update maps ({s.batches} batch"
+                 f"{'es' if s.batches != 1 else ''} in the run's order) has spectral radius "
+                 f"{s.epoch_spectral_radius:.4f}, so the run's error {fate} from epoch to epoch.")
+    else:
+        text += (" The Hessian here is that of the start only (the model is not linear in its "
+                 "parameters): a local picture.")
+    return text
+
+
+def stability_section(s: Stability, number: int, command: str) -> list[str]:
+    """A Markdown section numbered ``number`` explaining a learning rate above the bound
+    (empty when the lr is within it); ``command`` reproduces the analysis."""
+    paragraph = stability_paragraph(s)
+    if paragraph is None:
+        return []
+    return [f"## {number}. Why the loss rises: the learning rate and the curvature", paragraph,
+            f"Reproduce it with `{command}` (the Hessian exactly, with `--format json`)."]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..conventions.arithmetic import get_arithmetic
 from ..files import write_atomic
 from ..golden import dumps, shipped_directory
 from ..numeric.trajectory import Trajectory
@@ -133,7 +134,7 @@ def assert_trajectory_close(obtained, golden, *, rtol: float | Mapping[str, floa
         if len(rows) < count or (steps is None and len(rows) != count):
             raise AssertionError(f"obtained {q} has {len(rows)} steps, the golden trajectory "
                                  f"{expected.source} has {len(expected)}")
-    unit = np.float32 if expected.arithmetic == "float32" else np.float64
+    unit = get_arithmetic(expected.arithmetic or "float64").ulp_dtype.type
     misses, compared = [], 0
     for k in range(count):
         for q in got.counts:

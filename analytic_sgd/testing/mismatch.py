@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..conventions.arithmetic import get_arithmetic
 from .columns import Columns
 
 __all__ = ["Miss", "measure_value", "message", "SHOWN"]
@@ -86,7 +87,7 @@ def _where(expected: Columns, k: int) -> str:
 def message(misses, compared, expected: Columns, tol, chosen, written) -> str:
     first = misses[0]
     arithmetic = expected.arithmetic or "float64"
-    unit = "float32" if arithmetic == "float32" else "float64"
+    unit = get_arithmetic(arithmetic).ulp_dtype.name
     lines = [f"obtained differs from the golden trajectory {expected.source} ({arithmetic}) in "
              f"{len(misses)} of {compared} values",
              f"a value passes when {FORMULA}  (a: obtained, b: expected)",
