@@ -37,6 +37,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import DataError, OptionError, OptionTypeError
+from .digits import exact_text
 
 __all__ = ["Arithmetic", "EXACT", "FLOAT64", "FLOAT32", "ARITHMETICS", "get_arithmetic", "for_dtype",
            "to_exact", "decimal_reason", "read_decimal", "NONFINITE"]
@@ -189,8 +190,9 @@ class Arithmetic:
 
     def json(self, value: Any) -> str | float:
         """A JSON value: a string ``fractions.Fraction`` reads (exact; an irrational value as
-        sympy's ``str``), or a float that round-trips the binary value."""
-        return str(value) if self.exact else float(value)
+        sympy's ``str``; every digit, however many), or a float that round-trips the binary
+        value."""
+        return exact_text(value) if self.exact else float(value)
 
 
 EXACT = Arithmetic("exact", np.dtype(object), True)
