@@ -11,7 +11,7 @@ and conquer, about as fast as ``str`` itself), and never change the interpreter'
 >>> len(text), read_int(text) == n
 (16902, True)
 >>> rational_text(n, 3)[:12], read_fraction("-80/3")
-('350304939826', Fraction(-80, 3))
+('913692973567', Fraction(-80, 3))
 """
 
 from __future__ import annotations

@@ -27,9 +27,10 @@ import numpy as np
 from ..conventions.batch_plan import BatchPlan
 from ..conventions.sampling import RandomStart
 from ..conventions.settings import Settings
-from ..errors import DataError, OptionError
+from ..errors import DataError, DivergenceError, OptionError
 from .learning_rate import learning_rates
 from .moment_engine import choose_engine, divergence, irrational, run_moments
+from .recorder import Recorder
 from .trajectory import Trajectory
 from .update_rule import SGDRule
 
@@ -89,13 +90,15 @@ def check_data(kernels, x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine: str = "auto",
-        meta: Mapping[str, Any] | None = None) -> Trajectory:
+        meta: Mapping[str, Any] | None = None, every: int = 1, sink=None) -> Trajectory:
     """SGD with ``kernels`` over (x, y), with ``settings`` and the batches of ``plan``.
 
     ``engine``: ``auto``, ``elementwise`` or ``moments`` (see ``moment_engine``; the moment
     engine needs kernels compiled with the moment form). ``meta`` is stored in the
-    Trajectory. Returns a Trajectory; raises DivergenceError naming the first step whose
-    values are not finite.
+    Trajectory. ``every`` and ``sink`` (``Recorder``): keep step 0, every ``every``-th and
+    the last, and hand them to ``sink`` as they are made instead of keeping them. Returns a
+    Trajectory (of the kept rows); raises DivergenceError naming the first step whose values
+    are not finite (the rows before it are handed to the sink first).
     """
     if not isinstance(settings, Settings):
         raise OptionError(f"run needs a Settings, got {type(settings).__name__}")
@@ -113,16 +116,38 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
                           "kernels_for(model, loss, arithmetic, with_moments=True)")
     meta = {**(meta or {}), "settings": settings, "batch_size": plan.batch_size,
             "epochs": plan.epochs, "engine": engine}
-    traj = Trajectory.empty(steps, kernels, **meta)
-    if engine == "moments":
-        return run_moments(kernels, x, y, rule, plan, orders, theta, traj)
-    traj.lr[:] = learning_rates(settings.lr, arithmetic, 0, steps, steps // plan.epochs)
+    if every == 1 and sink is None:
+        traj = Trajectory.empty(steps, kernels, **meta)
+    else:
+        traj = Recorder(steps, kernels, every, sink, **meta)
+    try:
+        if engine == "moments":
+            run_moments(kernels, x, y, rule, plan, orders, theta, traj)
+        else:
+            _elementwise(kernels, x, y, rule, plan, orders, theta, traj)
+    except DivergenceError as exc:
+        if isinstance(traj, Recorder):  # the rows up to the failing step are handed out
+            traj.close(int(exc.trajectory.step_numbers[-1]) + 1)
+        raise
+    except BaseException:
+        if isinstance(traj, Recorder):  # Ctrl-C, an error: what was made is handed out
+            traj.close()
+        raise
+    return traj.close() if isinstance(traj, Recorder) else traj
+
+
+def _elementwise(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, traj) -> None:
+    """Batch by batch through the derived kernels and the update rule, into ``traj``."""
+    arithmetic, settings = kernels.arithmetic, rule.settings
     row = 0
-    for epoch, epoch_batches in enumerate(plan.cut(orders, len(y))):
+    for epoch, order in enumerate(orders):
+        epoch_batches = plan.cut([order], len(y))[0]  # one epoch at a time: memory stays flat
+        lrs = learning_rates(settings.lr, arithmetic, row, len(epoch_batches), len(epoch_batches))
         for batch, index in enumerate(epoch_batches, start=1):
+            lr = lrs if np.ndim(lrs) == 0 else lrs[batch - 1]
             value, grad = kernels.loss_and_grad(theta, x[index], y[index], method="elementwise")
-            updated = rule.step(theta, grad, lr=traj.lr[row])
-            traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated, traj.lr[row])
+            updated = rule.step(theta, grad, lr=lr)
+            traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated, lr)
             error = divergence(traj, row, settings.lr.text, arithmetic.all_finite)
             if error is not None:
                 raise error
@@ -130,4 +155,3 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
             row += 1
             if row < len(traj) and not arithmetic.all_rational(theta):
                 raise irrational(row)
-    return traj

@@ -47,6 +47,8 @@ from .examples import get_example
 
 __all__ = ["Problem", "make_problem", "example_problem", "sgd", "SETTINGS", "PLAN"]
 
+BINARY_EXACT = EXACT.reading("binary")
+
 SETTINGS = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize")
 PLAN = ("batch_size", "epochs", "shuffle", "seed", "drop_last", "orders", "sample", "rng")
 
@@ -192,6 +194,9 @@ def example_problem(name: str = "worked-linear", *, model: Model | str | None = 
     replace its settings, ``model`` and ``loss`` its model and loss."""
     ex = get_example(name)
     x, y = ex.data()
+    # data drawn as a framework draws them: their exact values are the floats' binary values
+    twins = {f"{k}_exact": BINARY_EXACT.array(v).tolist() for k, v in (("x", x), ("y", y))
+             if np.asarray(v).dtype.kind == "f"}
     m = model if isinstance(model, Model) else model_from_name(model or ex.model, params)
     values = {"lr": ex.lr, "batch_size": ex.batch_size, "epochs": ex.epochs, **ex.plan}
     init = ex.start()
@@ -199,7 +204,7 @@ def example_problem(name: str = "worked-linear", *, model: Model | str | None = 
         init = None
     values.update({k: v for k, v in overrides.items() if v is not None})
     init = values.pop("init", init)
-    return make_problem(m, loss or ex.loss, x, y, init=init, name=name, **values)
+    return make_problem(m, loss or ex.loss, x, y, init=init, name=name, **twins, **values)
 
 
 def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: int = 1,
