@@ -67,7 +67,8 @@ def real_array(values: Any, name: str = "data", *, keep: bool = False) -> np.nda
         return array
     if kind == "c":
         bad = array.flat[int(np.argmax(array.ravel().imag != 0))] if array.size else 0
-        raise DataTypeError(f"{name} holds complex numbers (such as {bad!r}); give real numbers")
+        raise DataTypeError(f"{name} holds complex numbers (such as {complex(bad)}); give "
+                            "real numbers")
     if kind in "US":
         array = array.astype(object)
     if kind not in "OUS":

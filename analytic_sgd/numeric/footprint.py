@@ -12,14 +12,14 @@ parameters). A table printed from memory costs about ``TEXT_BYTES`` more per num
 its digits. The engines add a fixed working set; random batch orders add one array per
 epoch.
 
-``check`` refuses a run whose estimate is above the limit (``max_memory``, else
+``refuse_if_too_large`` refuses a run whose estimate is above the limit (``max_memory``, else
 ``MEMORY_FRACTION`` of the memory available) with a ``RunTooLargeError`` giving the
 estimate and the ways out.
 
 >>> f = estimate(steps=3 * 10**9, params=2, itemsize=8)
 >>> f.rows, f.describe()
 (3000000000, '3,000,000,000 steps keep 3,000,000,000 rows: about 246 GiB')
->>> check(f, limit=2**30)  # doctest: +ELLIPSIS
+>>> refuse_if_too_large(f, limit=2**30)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 analytic_sgd.errors.RunTooLargeError: 3,000,000,000 steps keep 3,000,000,000 rows: about 246 GiB, above ...
@@ -40,8 +40,9 @@ import numpy as np
 from ..errors import OptionError, OptionTypeError, RunTooLargeError
 from .recorder import BUFFER, kept_rows
 
-__all__ = ["Footprint", "estimate", "check", "available_memory", "memory_text", "read_memory",
-           "digit_growth", "MEMORY_FRACTION", "PROBE_STEPS", "TEXT_BYTES", "ENGINE_BYTES"]
+__all__ = ["Footprint", "estimate", "available_memory", "memory_text", "read_memory",
+           "digit_growth", "refuse_if_too_large", "read_every", "MEMORY_FRACTION", "PROBE_STEPS",
+           "TEXT_BYTES", "ENGINE_BYTES"]
 
 MEMORY_FRACTION = 0.5      # a run may use this fraction of the memory available
 PROBE_STEPS = 8            # steps of the probe that measures the digit growth of exact runs
@@ -81,6 +82,16 @@ def read_memory(text: Any, field: str = "max_memory") -> int:
     return size
 
 
+def read_every(value: Any, field: str = "every") -> int:
+    """``value`` if it is a whole number >= 1 (keep every value-th step); OptionError naming
+    ``field`` otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise OptionTypeError.for_field(field, value, "a whole number >= 1")
+    if value < 1:
+        raise OptionError.for_field(field, value, "a whole number >= 1")
+    return int(value)
+
+
 def available_memory() -> int | None:
     """The memory available to a new run (``MemAvailable`` of /proc/meminfo, or the free
     physical pages), in bytes; None when the system does not say."""
@@ -101,7 +112,7 @@ def available_memory() -> int | None:
 class Growth:
     """How the digits of an exact run's numbers grow: ``digits(k)`` at step k (from 0)."""
 
-    first: float     # digits of the largest number at the probe's first step
+    first: float     # digits (numerator and denominator) of the largest number at step 0
     rate: float      # digits added per step (linear), or the factor per step (geometric)
     geometric: bool
 
@@ -118,8 +129,8 @@ class Growth:
 
     def describe(self) -> str:
         if self.geometric:
-            return f"its numbers' digits multiply by {self.rate:.2g} at every step"
-        return f"its numbers grow by about {self.rate:.3g} digits a step"
+            return f"the digits of its fractions multiply by {self.rate:.2g} at every step"
+        return f"its fractions grow by about {self.rate:.2g} digits a step"
 
 
 def digit_growth(probe) -> Growth:
@@ -180,7 +191,7 @@ def estimate(steps: int, params: int, itemsize: int = 8, *, every: int = 1,
         digits = 17.0
     else:
         digits = growth.mean(steps) if not streamed else growth.digits(steps - 1)
-        per_number = OBJECT_BYTES + BYTES_PER_DIGIT * 2 * digits
+        per_number = OBJECT_BYTES + BYTES_PER_DIGIT * digits
     per_row = INT_ROW + numbers * per_number
     if printed and not streamed:
         per_row += numbers * (TEXT_BYTES + 2 * digits)
@@ -190,7 +201,7 @@ def estimate(steps: int, params: int, itemsize: int = 8, *, every: int = 1,
                      streamed)
 
 
-def check(footprint: Footprint, limit: int | None = None, *, exact: bool = False) -> None:
+def refuse_if_too_large(footprint: Footprint, limit: int | None = None, *, exact: bool = False) -> None:
     """Refuse (``RunTooLargeError``) a run whose footprint is above ``limit`` bytes, or above
     MEMORY_FRACTION of the memory available when no limit is given (no check when the
     system does not say)."""

@@ -85,7 +85,7 @@ def _checked(schedule: Schedule, arithmetic: Arithmetic, values, t, epoch) -> np
     shown: dict[int, Any] = {}  # the exact value, for the message
     if unusable.any() and t is not None:  # rounding may leave an exact 0 at -5.6e-17: ask exactly
         for k in np.flatnonzero(unusable):
-            exact = to_exact(schedule(int(t[k]), int(epoch[k])), decimal=True)
+            exact = to_exact(schedule(int(t[k]), int(epoch[k])))
             if exact.is_finite and exact.is_real and exact >= 0:
                 floats[k] = float(exact)
             elif exact.is_Rational:

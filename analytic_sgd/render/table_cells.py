@@ -34,6 +34,8 @@ def table_columns(traj) -> list[tuple[str, list]]:
     changes from step to step), grads, after, loss."""
     names = traj.param_names
     cols = []
+    if traj.meta.get("every", 1) > 1:  # only some steps kept: their numbers, from 1
+        cols.append(("step", (traj.step_numbers + 1).tolist()))
     if traj.epoch.size and traj.epoch.max() > 1:
         cols.append(("epoch", traj.epoch.tolist()))
     cols += [("batch", traj.batch.tolist()), ("n", traj.n.tolist())]
