@@ -27,8 +27,9 @@ from .table_cells import RISING_STEPS, cells, number_text, rising_note, table_co
 from .table_latex import booktabs
 
 __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
-           "table_dict", "table_head", "table_steps", "csv_header", "csv_rows", "table_latex", "table_html", "table_pandas", "TABLE_FORMATS",
-           "render_table", "RISING_STEPS", "rising_note", "number_text"]
+           "table_dict", "table_head", "table_steps", "csv_header", "csv_rows", "table_latex",
+           "table_html", "table_pandas", "TABLE_FORMATS", "render_table", "RISING_STEPS",
+           "rising_note", "number_text"]
 
 
 def table_text(traj, digits: int | None = None) -> str:
