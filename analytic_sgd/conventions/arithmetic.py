@@ -46,7 +46,7 @@ import sympy as sp
 from ..errors import DataError, OptionError, OptionTypeError
 from .data_values import real_array
 from .decimals import decimal_reason, read_decimal
-from .digits import exact_text
+from .digits import exact_text, int_text
 
 __all__ = ["Arithmetic", "EXACT", "FLOAT64", "FLOAT32", "ARITHMETICS", "get_arithmetic", "for_dtype",
            "to_exact", "decimal_reason", "read_decimal", "NONFINITE", "FloatReading", "DECIMAL",
@@ -197,16 +197,22 @@ class Arithmetic:
         array = real_array(values, name, keep=self.exact)
         if not self.exact:
             with np.errstate(over="ignore"):  # beyond the dtype's range: infinite, reported later
-                return array.astype(self.dtype)
+                try:
+                    return array.astype(self.dtype)
+                except OverflowError:  # an int too large for any float
+                    big = max((abs(int(v)) for v in array.flat if isinstance(v, int)), default=0)
+                    raise DataError(f"{name} holds an integer of {len(int_text(big)):,} digits, "
+                                    f"too large for {self}; use exact arithmetic, or smaller "
+                                    "numbers") from None
         out = np.empty(array.shape, dtype=object)
         out.flat[:] = [to_exact(v, self.floats) for v in array.flat]
         return out
 
-    def data(self, floats: Any, decimals: Any = None) -> np.ndarray:
+    def data(self, floats: Any, decimals: Any = None, name: str = "data") -> np.ndarray:
         """Data values for a run: the ``decimals`` (exact values of the text as written) in
         exact arithmetic when there are any and it keeps decimals, else ``floats``."""
         keep = self.exact and decimals is not None and self.floats.decimal
-        return self.array(decimals if keep else floats)
+        return self.array(decimals if keep else floats, name)
 
     def zeros(self, shape) -> np.ndarray:
         return np.zeros(shape, dtype=self.dtype)

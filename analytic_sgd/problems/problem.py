@@ -115,7 +115,7 @@ class Problem:
     def data(self, arithmetic: str | Arithmetic) -> tuple[Any, Any]:
         """x and y for ``arithmetic``: the exact twins, when there are any, for exact runs."""
         a = get_arithmetic(arithmetic)
-        return a.data(self.x, self.x_exact), a.data(self.y, self.y_exact)
+        return a.data(self.x, self.x_exact, "x"), a.data(self.y, self.y_exact, "y")
 
     def derivation(self):
         return derivation_for(self.model, self.loss)
@@ -241,7 +241,8 @@ def example_problem(name: str = "worked-linear", *, model: Model | str | None = 
     # data drawn as a framework draws them: their exact values are the floats' binary values
     twins = {f"{k}_exact": BINARY_EXACT.array(v).tolist() for k, v in (("x", x), ("y", y))
              if np.asarray(v).dtype.kind == "f"}
-    m = model if isinstance(model, Model) else model_from_name(model or ex.model, params)
+    m = model if isinstance(model, Model) else model_from_name(
+        ex.model if model is None else model, params)  # "" is refused, not the example's
     values = {"lr": ex.lr, "batch_size": ex.batch_size, "epochs": ex.epochs, **ex.plan}
     init = ex.start()
     if m.param_names != ex.param_names:  # another model: the example's start does not fit
