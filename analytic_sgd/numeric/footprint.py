@@ -186,7 +186,7 @@ def estimate(steps: int, params: int, itemsize: int = 8, *, every: int = 1,
     with ``epochs`` random orders of ``epoch_rows`` rows each (0: in order)."""
     numbers = 3 * params + 2
     rows = kept_rows(steps, every)
-    held = min(rows, BUFFER + 2**20) if streamed else rows
+    held = min(rows, BUFFER) if streamed else rows  # streamed: a buffer; blocks count below
     if growth is None:
         per_number = itemsize
         digits = 17.0
