@@ -205,7 +205,10 @@ class Arithmetic:
                                     f"too large for {self}; use exact arithmetic, or smaller "
                                     "numbers") from None
         out = np.empty(array.shape, dtype=object)
-        out.flat[:] = [to_exact(v, self.floats) for v in array.flat]
+        try:
+            out.flat[:] = [to_exact(v, self.floats) for v in array.flat]
+        except DataError as exc:
+            raise DataError(f"{name}: {exc}") from None
         return out
 
     def data(self, floats: Any, decimals: Any = None, name: str = "data") -> np.ndarray:

@@ -9,8 +9,9 @@ batch mean and the data), so its size is measured, not assumed: a short probe ru
 ``PROBE_STEPS`` steps gives the digits of each step, and the growth is extrapolated
 (linear, or geometric when the digits multiply, as for a model not linear in its
 parameters). A table printed from memory costs about ``TEXT_BYTES`` more per number, plus
-its digits. The engines add a fixed working set; random batch orders add one array per
-epoch.
+its digits. The engines add a fixed working set (the interpreter and its libraries, and
+the moment engine's block of up to BLOCK_STEPS steps); random batch orders add one array
+per epoch (orders in sequence cost nothing).
 
 ``refuse_if_too_large`` refuses a run whose estimate is above the limit (``max_memory``, else
 ``MEMORY_FRACTION`` of the memory available) with a ``RunTooLargeError`` giving the
@@ -167,8 +168,8 @@ class Footprint:
     streamed: bool = False
 
     def describe(self) -> str:
-        kept = "streams" if self.streamed else "keep"
-        rows = f"{self.steps:,} steps {kept} {self.rows:,} rows"
+        rows = (f"{self.steps:,} steps streamed ({self.rows:,} rows held at a time)"
+                if self.streamed else f"{self.steps:,} steps keep {self.rows:,} rows")
         text = f"{rows}: about {memory_text(self.bytes)}"
         if self.growth is not None:
             last = self.growth.digits(self.steps - 1)
@@ -196,7 +197,7 @@ def estimate(steps: int, params: int, itemsize: int = 8, *, every: int = 1,
     per_row = INT_ROW + numbers * per_number
     if printed and not streamed:
         per_row += numbers * (TEXT_BYTES + 2 * digits)
-    orders = epochs * (epoch_rows * 8 + 112) if epoch_rows else epochs * 8
+    orders = epochs * (epoch_rows * 8 + 112) if epoch_rows else 0  # in order: no list at all
     block = min(steps, BLOCK_STEPS) * (params * params + 4 * params + 8) * 8 * 2  # its arrays
     total = ENGINE_BYTES + block + held * per_row + orders
     return Footprint(steps, held if streamed else rows, int(min(total, 2.0**80)), growth,

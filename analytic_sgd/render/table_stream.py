@@ -111,10 +111,11 @@ def stream_table(problem, path: str | Path, fmt: str | None = None,
     ``streamed`` attribute then says what the file holds) and FileSystemError naming the
     path."""
     fmt = stream_format(path, fmt)
+    steps = problem.plan.steps(len(problem.y))
     out = AtomicFile(path)
     writer = _Writer(out, fmt, problem, every)
     try:
-        traj = problem.run(arithmetic, engine=engine, every=every, sink=writer,
+        problem.run(arithmetic, engine=engine, every=every, sink=writer,
                            max_memory=max_memory)
     except BaseException as exc:
         if not writer.started:  # refused or failed before any row: no file at all
@@ -123,9 +124,8 @@ def stream_table(problem, path: str | Path, fmt: str | None = None,
         why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else str(exc)
         writer.finish(why)
         out.commit()
-        exc.streamed = Streamed(out.path, writer.rows, writer.last, writer.last, every, why)
+        exc.streamed = Streamed(out.path, writer.rows, steps, writer.last, every, why)
         raise
     writer.finish(None)
     out.commit()
-    steps = traj.meta.get("run_steps", writer.last)
     return Streamed(out.path, writer.rows, steps, writer.last, every)
