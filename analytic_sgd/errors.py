@@ -136,7 +136,7 @@ class RunTooLargeError(AnalyticSGDError, MemoryError):
     the places ``{every}``, ``{out}``, ``{max_memory}`` and ``{float64}`` of ``template``.
     """
 
-    API_NAMES = {"every": "every=N", "out": "a sink, as stream_table does",
+    API_NAMES = {"every": "every=N", "out": "asgd.stream_table(problem, FILE)",
                  "max_memory": "max_memory", "float64": "arithmetic='float64'"}
 
     def __init__(self, template: str, footprint=None) -> None:

@@ -79,7 +79,7 @@ def test_bad_options_exit_2_naming_the_option(capsys, tmp_path, monkeypatch, arg
 
 def test_a_billion_epochs_are_refused_at_once_with_the_estimate():
     code, out, err, seconds = cli("table", "--epochs", "1000000000")
-    assert_refused(code, err, "3,000,000,000 steps keep 3,000,000,000 rows: about 3.61 TiB",
+    assert_refused(code, err, "3,000,000,000 steps keep 3,000,000,000 rows: about 3.6 TiB",
                    "--every N", "--out FILE", "larger batches", "--max-memory", lines=(1,))
     assert out == "" and seconds < 5
 
