@@ -1,46 +1,84 @@
-"""``analytic-sgd table``: the SGD table of a problem, batch by batch."""
+"""``analytic-sgd table``: the SGD table of a problem, batch by batch.
+
+Before the run starts it is sized: steps, memory (and, exact, the digits its fractions
+grow to); above the limit (``--max-memory``, default half the memory available) it is
+refused in one line giving the estimate and the ways out. ``--every N`` keeps step 1,
+every N-th and the last; ``--out FILE`` writes the rows to FILE as they are made (CSV, or
+JSON for a .json name or ``--format json``), memory flat for any number of steps.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from ..errors import DivergenceError
+from ..errors import AnalyticSGDError, DivergenceError
 from ..numeric.moment_engine import ENGINES
-from .options import add_arithmetic_option, add_problem_options, problem_from_args, warn
+from .options import (
+    add_arithmetic_option,
+    add_problem_options,
+    arithmetic_from_args,
+    positive_int,
+    problem_from_args,
+    warn,
+)
 
 
 def add_parser(sub):
     p = sub.add_parser("table", help="the SGD table, one row per batch",
                        description="Run SGD with the derived kernels and print one row per "
                        "batch: the gradient and loss at the parameters before the update, and "
-                       "the parameters after it. Default: the worked-linear example.")
+                       "the parameters after it. Default: the worked-linear example. A run is "
+                       "sized before it starts and refused when it would not fit in memory.")
     add_problem_options(p)
     add_arithmetic_option(p)
     p.add_argument("--engine", default="auto", choices=list(ENGINES),
                    help="elementwise (batch by batch), moments (every batch at once, for models "
                    "linear in their parameters) or auto (default: moments for long float runs)")
-    p.add_argument("--format", default="text",
-                   choices=["text", "markdown", "latex", "csv", "json"])
-    p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places")
+    p.add_argument("--format", choices=["text", "markdown", "latex", "csv", "json"],
+                   help="text (default), markdown, latex, csv or json; with --out csv (default) "
+                   "or json")
+    p.add_argument("--digits", help="round text, Markdown and LaTeX to N decimal places "
+                   "(N >= 1)")
     p.add_argument("--standalone", choices=["article", "beamer"],
                    help="with --format latex: a complete document (article or beamer slides)")
+    p.add_argument("--every", metavar="N", help="keep step 1, every Nth step and the last")
+    p.add_argument("--out", metavar="FILE", help="write the rows to FILE as they are made "
+                   "(CSV, or JSON for FILE.json): memory stays flat for any number of steps")
+    p.add_argument("--max-memory", metavar="SIZE", help="refuse a run estimated above SIZE "
+                   "(500M, 2G, ...; default: half the memory available)")
     return p
 
 
 def run(args) -> int:
     from ..render.table import render_table
-    from .options import positive_int
+    from ..render.table_stream import stream_table
 
-    digits = None
-    if args.digits is not None:
-        digits = 0 if args.digits.strip() == "0" else positive_int("--digits", args.digits)
+    digits = None if args.digits is None else positive_int("--digits", args.digits)
+    every = 1 if args.every is None else positive_int("--every", args.every)
     problem = problem_from_args(args)
+    arithmetic = arithmetic_from_args(args)
     warn(problem)
+    if args.out is not None:
+        if args.digits is not None or args.standalone is not None:
+            flag = "--digits" if args.digits is not None else "--standalone"
+            raise AnalyticSGDError(f"{flag} is for tables printed here; --out writes the "
+                                   "unrounded rows as CSV or JSON")
+        try:
+            streamed = stream_table(problem, args.out, args.format, arithmetic, every=every,
+                                    engine=args.engine, max_memory=args.max_memory)
+        except (AnalyticSGDError, KeyboardInterrupt) as exc:
+            if getattr(exc, "streamed", None) is not None:
+                exc.note = exc.streamed.describe()  # the second line the command prints
+            raise
+        print(streamed.describe())
+        return 0
+    fmt = args.format or "text"
     try:
-        traj = problem.run(args.arithmetic, engine=args.engine)
+        traj = problem.run(arithmetic, engine=args.engine, every=every,
+                           max_memory=args.max_memory, printed=True)
     except DivergenceError as exc:
-        if exc.trajectory is not None and args.format in ("text", "markdown"):
-            sys.stdout.write(render_table(exc.trajectory, args.format, digits))
+        if exc.trajectory is not None and fmt in ("text", "markdown"):
+            sys.stdout.write(render_table(exc.trajectory, fmt, digits))
         raise
-    sys.stdout.write(render_table(traj, args.format, digits, args.standalone))
+    sys.stdout.write(render_table(traj, fmt, digits, args.standalone))
     return 0
