@@ -50,12 +50,16 @@ from .errors import (
     AnalyticSGDError,
     BackendError,
     DataError,
+    DataTypeError,
     DerivationError,
     DivergenceError,
+    FileSystemError,
     MissingExtraError,
     ModelError,
+    ModelTypeError,
     OptionError,
     OptionTypeError,
+    RunTooLargeError,
 )
 from .handout import handout_html, worksheet_html, write_handout
 from .kernels.cache import derivation_for, kernels_for
@@ -70,6 +74,7 @@ from .render.mermaid import to_mermaid
 from .render.node_values import NodeValues, node_values
 from .render.notebook import register_notebook_display
 from .render.table import table_pandas as to_pandas
+from .render.table_stream import Streamed, stream_table
 from .symbolic.derive import Chain, Derivation, derive
 from .symbolic.graph import Graph, Node, build_graph
 from .symbolic.model import (
@@ -98,6 +103,8 @@ __all__ = [
     "linear", "model_from_name", "parse_model", "polynomial", "quadratic", "two_feature_linear",
     "register_notebook_display", "register_figure_display", "node_values", "NodeValues",
     "to_dot", "to_svg", "to_mermaid", "handout_html", "write_handout", "worksheet_html",
+    "DataTypeError", "FileSystemError", "ModelTypeError", "RunTooLargeError", "stream_table",
+    "Streamed",
 ]
 
 register_notebook_display()  # rich display in Jupyter, when IPython is running

@@ -29,6 +29,10 @@ __all__ = [
     "OptionTypeError",
     "DivergenceError",
     "MissingExtraError",
+    "RunTooLargeError",
+    "FileSystemError",
+    "ModelTypeError",
+    "DataTypeError",
     "BackendError",
     "DerivationError",
 ]
@@ -42,8 +46,17 @@ class ModelError(AnalyticSGDError, ValueError):
     """A model or expression that cannot be used (bad text, bad names)."""
 
 
+class ModelTypeError(ModelError, TypeError):
+    """Something that is not a Model where a Model belongs (a string, a function)."""
+
+
 class DataError(AnalyticSGDError, ValueError):
     """Data that cannot be used: a malformed file, a wrong shape, a non-finite value."""
+
+
+class DataTypeError(DataError, TypeError):
+    """Data of a type that holds no real numbers: complex numbers, text, objects, a
+    generator (give a list or an array)."""
 
 
 class OptionError(AnalyticSGDError, ValueError):
@@ -113,6 +126,38 @@ class DivergenceError(AnalyticSGDError, ArithmeticError):
     def __init__(self, message: str, trajectory=None) -> None:
         super().__init__(message)
         self.trajectory = trajectory
+
+
+class RunTooLargeError(AnalyticSGDError, MemoryError):
+    """A run whose estimated memory is above the limit, refused before it starts.
+
+    ``footprint`` holds the estimate (``analytic_sgd.numeric.footprint``). The message names
+    the Python API's arguments; ``naming(names)`` names others (the command line's flags) in
+    the places ``{every}``, ``{out}``, ``{max_memory}`` and ``{float64}`` of ``template``.
+    """
+
+    API_NAMES = {"every": "every=N", "out": "asgd.stream_table(problem, FILE)",
+                 "max_memory": "max_memory", "float64": "arithmetic='float64'"}
+
+    def __init__(self, template: str, footprint=None) -> None:
+        super().__init__(template.format(**self.API_NAMES))
+        self.template, self.footprint = template, footprint
+
+    def naming(self, names: dict) -> str:
+        return self.template.format(**{**self.API_NAMES, **names})
+
+
+class FileSystemError(AnalyticSGDError, OSError):
+    """A file that cannot be written or read: its folder is missing or not a folder, it is
+    a folder, no space is left, no permission. ``path`` names it; nothing half-written is
+    left behind."""
+
+    def __init__(self, message: str, path=None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args else ""
 
 
 class MissingExtraError(AnalyticSGDError, ImportError):

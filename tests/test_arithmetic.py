@@ -16,6 +16,7 @@ from analytic_sgd.conventions.arithmetic import (
     FLOAT64,
     decimal_reason,
     for_dtype,
+    get_arithmetic,
     read_decimal,
     to_exact,
 )
@@ -39,10 +40,25 @@ def test_settings_are_read_as_the_decimal_they_write_in_exact_arithmetic():
     assert FLOAT64.number(Fraction(1, 3)) == 1 / 3
 
 
-def test_data_floats_are_their_binary_values_and_decimals_their_text():
-    assert EXACT.array([0.5, 0.1]).tolist() == [sp.Rational(1, 2), sp.Rational(*0.1.as_integer_ratio())]
-    assert EXACT.data([0.1], ["0.1"]).tolist() == [sp.Rational(1, 10)]
+def test_floats_are_their_shortest_decimal_everywhere_by_default():
+    tenth = sp.Rational(1, 10)
+    assert EXACT.array([0.5, 0.1]).tolist() == [sp.Rational(1, 2), tenth]
+    assert EXACT.array(np.array([0.1], np.float32)).tolist() == [tenth]
+    assert EXACT.setting(np.float32(0.01)) == sp.Rational(1, 100) == EXACT.number(np.float16(0.01))
+    assert EXACT.data([0.1], ["0.1"]).tolist() == [tenth]
     assert FLOAT32.data([0.1], ["0.1"]).dtype == np.float32
+
+
+def test_binary_floats_are_the_values_their_bits_hold():
+    binary = get_arithmetic("exact", exact_floats="binary")
+    assert binary.exact and binary.name == "exact" and binary != EXACT and binary.floats.name == "binary"
+    assert binary.array([0.1]).tolist() == [sp.Rational(*0.1.as_integer_ratio())]
+    assert binary.setting(np.float32(0.01)) == sp.Rational(*float(np.float32(0.01)).as_integer_ratio())
+    assert binary.setting("0.01") == sp.Rational(*0.01.as_integer_ratio())  # as a framework reads it
+    assert binary.data([0.1], ["0.1"]).tolist() == binary.array([0.1]).tolist()  # the floats
+    assert FLOAT64.reading("binary") is FLOAT64 and EXACT.reading(None) is EXACT
+    with pytest.raises(asgd.OptionError, match="exact_floats must be one of decimal, binary"):
+        EXACT.reading("bits")
 
 
 def test_finite_and_rational():

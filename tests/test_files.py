@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import subprocess
+import sys
 import time
 
 import pytest
 
 from analytic_sgd import files
-from analytic_sgd.errors import OptionError
-from analytic_sgd.files import STALE_SECONDS, write_atomic
+from analytic_sgd.errors import FileSystemError
+from analytic_sgd.files import STALE_SECONDS, AtomicFile, write_atomic
 
 
 def test_writes_text_bytes_and_through_a_writer(tmp_path):
@@ -46,9 +49,47 @@ def test_a_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(files.os, fail_at, crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(FileSystemError, match=f"cannot write {path}: disk full"):
         write_atomic(path, "new")
     assert path.read_text() == "old" and os.listdir(tmp_path) == ["a.json"]
+
+
+def test_a_full_disk_is_named_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    path = write_atomic(tmp_path / "a.json", "old")
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    with pytest.raises(FileSystemError, match="no space is left on the device") as caught:
+        write_atomic(path, "new")
+    assert isinstance(caught.value, OSError) and caught.value.path == path
+    with pytest.raises(FileSystemError, match="no space is left"):
+        AtomicFile(tmp_path / "b.csv").commit()
+    assert path.read_text() == "old" and os.listdir(tmp_path) == ["a.json"]
+
+
+def test_a_streamed_file_appears_only_when_committed(tmp_path):
+    out = AtomicFile(tmp_path / "rows.csv")
+    out.write("a,b\n")
+    assert os.listdir(tmp_path) != ["rows.csv"] and not (tmp_path / "rows.csv").exists()
+    out.commit()
+    assert (tmp_path / "rows.csv").read_text() == "a,b\n" and os.listdir(tmp_path) == ["rows.csv"]
+    with pytest.raises(ValueError), AtomicFile(tmp_path / "other.csv") as failed:
+        failed.write("half")
+        raise ValueError
+    assert os.listdir(tmp_path) == ["rows.csv"]
+
+
+def test_temporaries_of_a_killed_process_are_removed_by_the_next_write_at_once(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    killed = tmp_path / f".g.json.{dead}.x1y2z3.tmp.json"   # a process that is gone
+    alive = tmp_path / f".h.json.{os.getppid()}.a1b2c3.tmp.json"  # a live writer's
+    for leftover in (killed, alive):
+        leftover.write_text("{")
+    write_atomic(tmp_path / "a.json", "{}")
+    assert not killed.exists() and alive.exists()
 
 
 def test_ctrl_c_in_a_writer_leaves_no_temporary(tmp_path):
@@ -70,16 +111,17 @@ def test_stale_temporaries_of_a_killed_write_are_removed_by_the_next_write(tmp_p
     os.utime(stale, (old, old))
     os.utime(other, (old, old))
     write_atomic(tmp_path / "a.json", "{}")
-    assert not stale.exists() and fresh.exists() and other.exists()
+    # any file's, in the folder written to: the next write into a folder cleans it
+    assert not stale.exists() and fresh.exists() and not other.exists()
 
 
 def test_a_missing_folder_or_a_folder_as_target_is_named(tmp_path):
-    with pytest.raises(OptionError, match="the folder .*nope does not exist"):
+    with pytest.raises(FileSystemError, match="the folder .*nope does not exist"):
         write_atomic(tmp_path / "nope" / "a.txt", "x")
     (tmp_path / "file").write_text("")
-    with pytest.raises(OptionError, match="is not a folder"):
+    with pytest.raises(FileSystemError, match="is not a folder"):
         write_atomic(tmp_path / "file" / "a.txt", "x")
-    with pytest.raises(OptionError, match="it is a folder"):
+    with pytest.raises(FileSystemError, match="it is a folder"):
         write_atomic(tmp_path, "x")
     with pytest.raises(TypeError, match="exactly one of data and writer"):
         write_atomic(tmp_path / "a.txt")

@@ -27,7 +27,11 @@ def test_each_arithmetic_keeps_what_its_run_reads():
     assert stored_array(floats.astype(np.float32), None, FLOAT64).dtype == np.float32  # exact
     assert stored_array(np.arange(3), None, FLOAT32).dtype == np.int64
     assert stored_array(np.array([2**24 + 1]), None, FLOAT32).dtype == np.float32  # rounded
-    assert stored_array(floats, None, EXACT).dtype == np.float64  # binary values
+    # exact: floats are read as their shortest decimals (0.1 is 1/10), or with exact_floats="binary"
+    # as the values their bits hold: the file keeps what the run read
+    assert stored_array(floats, None, EXACT).tolist() == [Fraction(1, 10), Fraction(1, 4)]
+    assert stored_array(floats, None, EXACT.reading("binary")).dtype == np.float64
+    assert stored_array(np.arange(3), None, EXACT).dtype == np.int64
     exact = stored_array(floats, [Fraction(1, 10), "0.25"], EXACT)
     assert exact.tolist() == [Fraction(1, 10), Fraction(1, 4)]
 

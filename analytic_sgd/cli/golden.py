@@ -151,7 +151,9 @@ def _check(args) -> int:
              and not f.name.endswith(".obtained.json")}
     if args.example:
         found = {name: f for name, f in found.items() if name in wanted}
-    print(f"checking {directory}: {formula}")
+    shown = ("the shipped golden files (analytic_sgd/golden_files)" if args.check is None
+             else directory)  # the same text on every machine: no checkout's absolute path
+    print(f"checking {shown}: {formula}")
     failed, start = 0, time.perf_counter()
     for name in sorted(wanted - found.keys()):
         print(f"MISSING  {name}")

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import argparse
 
-from ..conventions.arithmetic import ARITHMETICS, decimal_reason, read_decimal
+from ..conventions.arithmetic import (
+    ARITHMETICS,
+    FLOAT_READINGS,
+    decimal_reason,
+    get_arithmetic,
+)
 from ..conventions.assignments import read_assignments
 from ..conventions.loss import LOSSES
 from ..conventions.sampling import RNGS, SAMPLERS
@@ -22,7 +27,7 @@ from ..problems.problem import example_problem
 
 __all__ = ["UsageError", "FLAGS", "PROBLEM_ARGS", "flag_message", "add_model_options",
            "add_problem_options", "add_arithmetic_option", "problem_from_args", "whole_number",
-           "positive_int", "name_values", "warn_if_unstable", "warn"]
+           "positive_int", "name_values", "warn_if_unstable", "warn", "arithmetic_from_args"]
 
 # the field a value object names in its errors -> the flag that sets it
 FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
@@ -32,7 +37,9 @@ FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
          "arithmetic": "--arithmetic", "engine": "--engine", "dtype": "--dtype", "kind": "--kind",
          "mode": "--mode", "reference": "--reference", "digits": "--digits",
          "lr schedule": "--schedule", "sample": "--sample", "rng": "--rng",
-         "exercises": "--exercises", "standalone": "--standalone"}
+         "exercises": "--exercises", "standalone": "--standalone", "every": "--every",
+         "max_memory": "--max-memory", "exact_floats": "--exact-floats", "format": "--format",
+         "init": "--init", "model": "--model"}
 # the attribute of the parsed arguments that holds each field's text
 _ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
 # the attributes add_problem_options sets, other than --example
@@ -81,6 +88,15 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 def add_arithmetic_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--arithmetic", default="float64", choices=list(ARITHMETICS),
                    help="exact (rationals), float64 (default) or float32")
+    p.add_argument("--exact-floats", choices=list(FLOAT_READINGS),
+                   help="how an exact run reads numbers: decimal (default: 0.1 is 1/10) or "
+                   "binary (the float64 a framework holds: 0.1 is "
+                   "3602879701896397/36028797018963968)")
+
+
+def arithmetic_from_args(args):
+    """The Arithmetic of --arithmetic and --exact-floats."""
+    return get_arithmetic(args.arithmetic, exact_floats=getattr(args, "exact_floats", None))
 
 
 def add_problem_options(p: argparse.ArgumentParser, *, repeat_example: bool = False,

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from ..errors import OptionError
-from .options import add_arithmetic_option, add_problem_options, problem_from_args, warn
+from .options import (
+    add_arithmetic_option,
+    add_problem_options,
+    arithmetic_from_args,
+    problem_from_args,
+    warn,
+)
 
 
 def add_parser(sub):
@@ -44,6 +50,6 @@ def run(args) -> int:
         steps = _steps(args.steps)
     problem = problem_from_args(args)
     warn(problem)
-    draw(args.kind, problem, args.out, arithmetic=args.arithmetic, steps=steps)
+    draw(args.kind, problem, args.out, arithmetic=arithmetic_from_args(args), steps=steps)
     print(f"wrote {args.out}")
     return 0

@@ -14,20 +14,27 @@ float64    float64   numpy.float64                      atol = rtol = 1e-12·k
 float32    float32   numpy.float32, never widened       atol = 1e-4·k, rtol = 1e-5·k
 =========  ========  =================================  ==================================
 
-Decimals are read exactly: ``"0.01"`` is 1/100 in exact arithmetic. A float *setting*
-(``lr=0.01``) is the shortest decimal that prints as it; a float in *data* is the binary
-value it holds.
+Decimals are read exactly: ``"0.01"`` is 1/100 in exact arithmetic. A float, wherever it
+is (a setting, a start value, data, a numpy scalar of any precision), is read by one rule,
+the exact arithmetic's ``floats`` (a ``FloatReading``): ``DECIMAL`` by default, the
+shortest decimal that prints as the float (``0.1`` is 1/10, ``np.float32(0.01)`` is
+1/100), as the CSV reader reads a file; or ``BINARY`` (``exact_floats="binary"``), the
+value the float's bits hold, for the exact run of the very floats a framework computes
+with (then a decimal text is read as the float64 it rounds to, as a framework would).
 
 >>> EXACT.setting("0.01"), FLOAT32.setting("0.01"), get_arithmetic("float32").dtype
 (1/100, 0.01, dtype('float32'))
->>> EXACT.array([0.5, 2]).tolist(), FLOAT64.json(FLOAT64.number("0.1"))
-([1/2, 2], 0.1)
+>>> EXACT.array([0.5, 2, 0.1, np.float32(0.01)]).tolist(), FLOAT64.json(FLOAT64.number("0.1"))
+([1/2, 2, 1/10, 1/100], 0.1)
+>>> EXACT.array(np.array([0.1, 0.01], np.float32)).tolist()
+[1/10, 1/100]
+>>> get_arithmetic("exact", exact_floats="binary").array([0.1]).tolist()
+[3602879701896397/36028797018963968]
 """
 
 from __future__ import annotations
 
-import math
-import re
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -37,53 +44,32 @@ import numpy as np
 import sympy as sp
 
 from ..errors import DataError, OptionError, OptionTypeError
+from .data_values import real_array
+from .decimals import decimal_reason, read_decimal
+from .digits import exact_text, int_text
 
 __all__ = ["Arithmetic", "EXACT", "FLOAT64", "FLOAT32", "ARITHMETICS", "get_arithmetic", "for_dtype",
-           "to_exact", "decimal_reason", "read_decimal", "NONFINITE", "rational"]
+           "to_exact", "decimal_reason", "read_decimal", "NONFINITE", "FloatReading", "DECIMAL",
+           "BINARY", "FLOAT_READINGS", "get_float_reading", "shortest_decimal", "rational"]
 
 NONFINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
-_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_MAX_CHARS, _MAX_EXPONENT = 400, 9999  # bounds that keep Fraction() fast on hostile input
 
+def shortest_decimal(value: float | np.floating) -> str:
+    """The shortest decimal that reads back as ``value`` in its own precision (a float32's
+    own, not the float64 it widens to).
 
-def decimal_reason(text: str, *, exact: bool = False) -> str | None:
-    """None if ``text`` is a finite decimal number, else the reason it is not.
-
-    Accepted: digits with an optional sign, decimal point and exponent (``-1.5``, ``.5``,
-    ``2.``, ``3E+2``). Refused: NaN and infinity in any spelling, values that overflow a
-    float (``1e999``; with ``exact``, read as an exact fraction, they are finite decimals and
-    taken), hexadecimal, underscores, and everything else float() would take.
-
-    >>> decimal_reason("1e-3") is None, decimal_reason("-Infinity")
-    (True, "'-Infinity' is not finite (NaN or infinity); every value must be a finite number")
+    >>> shortest_decimal(0.1), shortest_decimal(np.float32(0.01)), repr(float(np.float32(0.01)))
+    ('0.1', '1e-02', '0.009999999776482582')
     """
-    match = _NUMBER.fullmatch(text)
-    if match is None:
-        if _NOT_FINITE.fullmatch(text):
-            return f"{text!r} is not finite (NaN or infinity); every value must be a finite number"
-        if not text:
-            return "every cell needs a number"
-        return f"{text!r} is not a number; write decimals such as 12, -0.5 or 3e-4"
-    if len(text) > _MAX_CHARS or (match[1] and abs(int(match[1])) > _MAX_EXPONENT):
-        return f"{text[:20]!r}... is too long or its exponent too large; write it shorter"
-    if not exact and not math.isfinite(float(text)):
-        return f"{text!r} overflows to infinity as a float; every value must be finite"
-    return None
+    if isinstance(value, np.floating) and not isinstance(value, np.float64):
+        return np.format_float_scientific(value, unique=True, trim="-")
+    return repr(float(value))
 
 
-def read_decimal(text: str) -> Fraction:
-    """The exact value of a decimal text (``"0.1"`` is 1/10); DataError for anything
-    ``decimal_reason`` refuses.
-
-    >>> read_decimal(" 2.5e-1 ")
-    Fraction(1, 4)
-    """
-    text = text.strip() if isinstance(text, str) else text
-    reason = decimal_reason(text) if isinstance(text, str) else "it is not text"
-    if reason:
-        raise DataError(f"cannot read {text!r} exactly: {reason}")
-    return Fraction(text)
+def _finite_float(value: Any) -> float | np.floating:
+    if not np.isfinite(value):
+        raise DataError(f"{value} has no exact value; exact arithmetic needs finite numbers")
+    return value
 
 
 def rational(p: int, q: int) -> sp.Rational:
@@ -102,31 +88,72 @@ def rational(p: int, q: int) -> sp.Rational:
     return value
 
 
-def to_exact(value: Any, *, decimal: bool = False) -> sp.Expr:
-    """A sympy number equal to ``value``: ints, Fractions and decimal strings exactly.
+@dataclass(frozen=True)
+class FloatReading:
+    """How exact arithmetic reads a float: ``decimal`` (the shortest decimal that prints as
+    it) or ``binary`` (the value its bits hold; a decimal text is read as the float64 it
+    rounds to). ``decimal``: whether decimal texts (a CSV's cells) are kept as written."""
 
-    A float is read as the binary value it holds (data: ``0.1`` is not 1/10), or, with
-    ``decimal=True``, as the shortest decimal that prints it (settings: ``lr=0.01`` is
-    1/100). A sympy Float is read as the decimal it prints.
+    name: str
+    decimal: bool
 
-    >>> to_exact("0.01"), to_exact(0.5), to_exact(0.01, decimal=True)
-    (1/100, 1/2, 1/100)
+    def __str__(self) -> str:
+        return self.name
+
+    def fraction(self, value: Any) -> Fraction | None:
+        """The exact value of a float, or of a decimal text; None for anything else."""
+        if isinstance(value, str):
+            return Fraction(value) if self.decimal else Fraction(float(Fraction(value)))
+        if isinstance(value, (float, np.floating)):
+            value = _finite_float(value)
+            return Fraction(shortest_decimal(value)) if self.decimal else Fraction(
+                *value.as_integer_ratio())
+        return None
+
+
+DECIMAL, BINARY = FloatReading("decimal", True), FloatReading("binary", False)
+FLOAT_READINGS = {r.name: r for r in (DECIMAL, BINARY)}
+
+
+def get_float_reading(reading: str | FloatReading | None,
+                      field: str = "exact_floats") -> FloatReading:
+    """The FloatReading called ``reading`` (None: DECIMAL); OptionError naming ``field``."""
+    if reading is None:
+        return DECIMAL
+    if isinstance(reading, FloatReading):
+        return reading
+    accepted = f"one of {', '.join(FLOAT_READINGS)}"
+    if not isinstance(reading, str):
+        raise OptionTypeError.for_field(field, reading, accepted)
+    try:
+        return FLOAT_READINGS[reading]
+    except KeyError:
+        raise OptionError.for_field(field, reading, accepted) from None
+
+
+def to_exact(value: Any, floats: FloatReading = DECIMAL) -> sp.Expr:
+    """A sympy number equal to ``value``: ints, Fractions and sympy Rationals as they are;
+    floats (numpy's of any precision too) and decimal texts by ``floats``: the shortest
+    decimal (``0.01`` is 1/100), or ``BINARY``'s value of the bits. A sympy Float is read
+    as the decimal it prints.
+
+    >>> to_exact("0.01"), to_exact(0.5), to_exact(0.01), to_exact(np.float32(0.1))
+    (1/100, 1/2, 1/100, 1/10)
+    >>> to_exact(0.5, BINARY), to_exact(np.float32(0.1), BINARY)
+    (1/2, 13421773/134217728)
     """
     if isinstance(value, sp.Float):  # not exact: read the decimal it prints as
         value = str(value)
     elif isinstance(value, sp.Basic):
         return value
-    if decimal and isinstance(value, (float, np.floating)) and np.isfinite(value):
-        value = repr(float(value))
-    if isinstance(value, (str, Fraction)):
-        value = Fraction(value)
+    if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return sp.Integer(int(value))
-    value = float(value)
-    if not np.isfinite(value):
-        raise DataError(f"{value} has no exact value; exact arithmetic needs finite numbers")
-    return sp.Rational(*value.as_integer_ratio())
+    exact = floats.fraction(value)
+    if exact is None:
+        exact = floats.fraction(float(value))  # anything else float() reads (a bool is 0 or 1)
+    return sp.Rational(exact.numerator, exact.denominator)
 
 
 @dataclass(frozen=True)
@@ -145,6 +172,7 @@ class Arithmetic:
     central_tolerance: tuple[float, float] = (0.0, 0.0)
     engine_rtol: float = 0.0
     cancellation: float = 0.0
+    floats: FloatReading = DECIMAL  # how an exact run reads floats (FloatReading)
     scalar: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -160,12 +188,20 @@ class Arithmetic:
         float64 for exact values."""
         return np.dtype(np.float64) if self.exact else self.dtype
 
+    def reading(self, floats: str | FloatReading | None) -> Arithmetic:
+        """This arithmetic reading floats by ``floats`` (``decimal``, ``binary``; None: as
+        it does); the same object for a float arithmetic, which reads floats as floats."""
+        floats = self.floats if floats is None else get_float_reading(floats)
+        if not self.exact or floats == self.floats:
+            return self
+        return dataclasses.replace(self, floats=floats)
+
     def number(self, value: Any) -> Any:
         """``value`` (a decimal string, int, Fraction, float, sympy number) as a number of this
-        arithmetic: exact reads a float as the decimal it prints as; float rounds once to the
+        arithmetic: exact reads a float by its ``floats`` rule; float rounds once to the
         dtype (a value beyond its range becomes infinite, for the caller to report)."""
         if self.exact:
-            return to_exact(value, decimal=True)
+            return to_exact(value, self.floats)
         if isinstance(value, (Fraction, sp.Basic)):
             value = float(value)
         with np.errstate(over="ignore"):
@@ -173,23 +209,35 @@ class Arithmetic:
 
     def setting(self, value: Any) -> Any:
         """A setting as the update rule receives it: a Rational in exact arithmetic (0.01 is
-        1/100), else the Python float that ``torch.optim.SGD`` would be given."""
-        return to_exact(value, decimal=True) if self.exact else float(value)
+        1/100, by the ``floats`` rule), else the Python float ``torch.optim.SGD`` is given."""
+        return to_exact(value, self.floats) if self.exact else float(value)
 
-    def array(self, values: Any) -> np.ndarray:
-        """Data as an array of this arithmetic; in exact arithmetic a float is the binary value
-        it holds, a decimal string the decimal it writes."""
+    def array(self, values: Any, name: str = "data") -> np.ndarray:
+        """Data as an array of this arithmetic; in exact arithmetic floats and decimal texts
+        are read by the ``floats`` rule. DataTypeError for values that are not real numbers
+        (complex, text that is no number, objects), DataError for values out of range."""
+        array = real_array(values, name, keep=self.exact)
         if not self.exact:
-            return np.asarray(values, dtype=self.dtype)
-        array = np.asarray(values, dtype=object)
+            with np.errstate(over="ignore"):  # beyond the dtype's range: infinite, reported later
+                try:
+                    return array.astype(self.dtype)
+                except OverflowError:  # an int too large for any float
+                    big = max((abs(int(v)) for v in array.flat if isinstance(v, int)), default=0)
+                    raise DataError(f"{name} holds an integer of {len(int_text(big)):,} digits, "
+                                    f"too large for {self}; use exact arithmetic, or smaller "
+                                    "numbers") from None
         out = np.empty(array.shape, dtype=object)
-        out.flat[:] = [to_exact(v) for v in array.flat]
+        try:
+            out.flat[:] = [to_exact(v, self.floats) for v in array.flat]
+        except DataError as exc:
+            raise DataError(f"{name}: {exc}") from None
         return out
 
-    def data(self, floats: Any, decimals: Any = None) -> np.ndarray:
+    def data(self, floats: Any, decimals: Any = None, name: str = "data") -> np.ndarray:
         """Data values for a run: the ``decimals`` (exact values of the text as written) in
-        exact arithmetic when there are any, else ``floats`` in this arithmetic."""
-        return self.array(decimals if self.exact and decimals is not None else floats)
+        exact arithmetic when there are any and it keeps decimals, else ``floats``."""
+        keep = self.exact and decimals is not None and self.floats.decimal
+        return self.array(decimals if keep else floats, name)
 
     def zeros(self, shape) -> np.ndarray:
         return np.zeros(shape, dtype=self.dtype)
@@ -212,8 +260,9 @@ class Arithmetic:
 
     def json(self, value: Any) -> str | float:
         """A JSON value: a string ``fractions.Fraction`` reads (exact; an irrational value as
-        sympy's ``str``), or a float that round-trips the binary value."""
-        return str(value) if self.exact else float(value)
+        sympy's ``str``; every digit, however many), or a float that round-trips the binary
+        value."""
+        return exact_text(value) if self.exact else float(value)
 
 
 EXACT = Arithmetic("exact", np.dtype(object), True)
@@ -233,9 +282,13 @@ def for_dtype(dtype: Any) -> Arithmetic:
     return next((a for a in ARITHMETICS.values() if a.dtype == dtype), FLOAT64)
 
 
-def get_arithmetic(arithmetic: str | Arithmetic, *, field: str = "arithmetic") -> Arithmetic:
+def get_arithmetic(arithmetic: str | Arithmetic, *, field: str = "arithmetic",
+                   exact_floats: str | FloatReading | None = None) -> Arithmetic:
     """The Arithmetic called ``arithmetic`` (``exact``, ``float64``, ``float32``), or the
-    Arithmetic given; OptionError naming ``field`` and the accepted names otherwise."""
+    Arithmetic given, reading floats by ``exact_floats`` when given (``Arithmetic.reading``);
+    OptionError naming ``field`` and the accepted names otherwise."""
+    if exact_floats is not None:
+        return get_arithmetic(arithmetic, field=field).reading(exact_floats)
     if isinstance(arithmetic, Arithmetic):
         return arithmetic
     if not isinstance(arithmetic, str):

@@ -27,7 +27,35 @@ import numpy as np
 from ..errors import DataError, OptionError, OptionTypeError
 from .sampling import RNG, Sampler, get_rng, get_sampler
 
-__all__ = ["BatchPlan", "batch_orders", "check_positive_int"]
+__all__ = ["BatchPlan", "batch_orders", "check_positive_int", "InOrder"]
+
+
+class InOrder(Sequence):
+    """The orders of ``epochs`` epochs whose rows come in order: None for each, without a list
+    of that length (a run of a billion epochs holds no billion-entry list).
+
+    >>> orders = InOrder(10**9)
+    >>> len(orders), orders[5], orders[2:4], orders == [None] * 0
+    (1000000000, None, [None, None], False)
+    """
+
+    def __init__(self, epochs: int) -> None:
+        self._epochs = epochs
+
+    def __len__(self) -> int:
+        return self._epochs
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [None] * len(range(*k.indices(self._epochs)))
+        range(self._epochs)[k]  # IndexError for an index out of range
+        return None
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and all(
+            v is None for v in other)
+
+    __hash__ = None
 
 
 def _is_int(value: object) -> bool:
@@ -170,12 +198,12 @@ class BatchPlan:
         """The number of batches of the run over ``n`` rows."""
         return self.epochs * -(-self.stop(n) // self.batch_size)
 
-    def epoch_orders(self, n: int, generator: Any = None) -> list[np.ndarray | None]:
+    def epoch_orders(self, n: int, generator: Any = None) -> Sequence[np.ndarray | None]:
         """Each epoch's rows (None: in order, no index array at all); random rows are drawn
         from ``generator`` (default: a new one of this plan)."""
         self._check_rows(n)
         if self.orders is None and not self.random:
-            return [None] * self.epochs
+            return InOrder(self.epochs)
         return [order for order in self._orders(n, generator)]
 
     def batches(self, n: int, generator: Any = None) -> list[list[np.ndarray]]:

@@ -9,7 +9,9 @@ float32    float data as float32 (the values a float32 run computes with: float6
 float64    float32 and float64 data in their own dtype (float64 holds both exactly);
            integers as int64 when float64 holds each exactly
 exact      the exact values the run reads: the decimals as written when the problem has them
-           (a CSV's ``0.1`` is 1/10; dtype ``decimal``), else the binary values of the arrays
+           (a CSV's ``0.1`` is 1/10; dtype ``decimal``), floats as the arithmetic reads them
+           (their shortest decimals, dtype ``decimal``; or with ``exact_floats="binary"``,
+           and for the examples' own data, the arrays, whose binary values are read)
 =========  =================================================================================
 
 A value is written as its exact decimal expansion (a float32 0.1 is
@@ -84,7 +86,11 @@ def stored_array(values: Any, exact_values: Any, arithmetic: Arithmetic) -> np.n
     """The array a golden file of ``arithmetic`` stores for one data column (module docstring):
     an object array of Fractions (dtype ``decimal``) or a numeric array."""
     if arithmetic.exact:
-        return _decimals(exact_values) if exact_values is not None else _canonical(values)
+        if arithmetic.floats.decimal and exact_values is not None:
+            return _decimals(exact_values)
+        if arithmetic.floats.decimal and np.asarray(values).dtype.kind not in "iub":
+            return _decimals(arithmetic.array(values))
+        return _canonical(values)
     a = _canonical(values)
     if a.dtype.kind == "f" and a.dtype.itemsize <= arithmetic.dtype.itemsize:
         return a

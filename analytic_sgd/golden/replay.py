@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..conventions.arithmetic import EXACT, get_arithmetic
 from ..conventions.batch_plan import BatchPlan
 from ..conventions.loss import get_loss
 from ..conventions.settings import Settings
@@ -27,6 +28,8 @@ from .spec import GoldenFileError
 from .validate import DocumentValidator
 
 __all__ = ["problem_from_document"]
+
+BINARY_EXACT = EXACT.reading("binary")
 
 
 def _orders(p: dict, n: int):
@@ -43,10 +46,12 @@ def problem_from_document(doc: dict, source: str = "golden document") -> Problem
     when its model, loss or settings cannot be used."""
     p = doc["problem"]
     x, y = DocumentValidator(source).data(p["data"], len(p["inputs"]), doc["arithmetic"])
-    exact = {}  # decimal data: floats for the arrays, the Fractions as the exact twins
-    for key, values in (("x", x), ("y", y)):
+    exact = {}  # decimal data: floats for the arrays, the Fractions as the exact twins; float
+    for key, values in (("x", x), ("y", y)):  # data of an exact file: their binary values
         if values.dtype == object:
             exact[f"{key}_exact"] = values.tolist()
+        elif values.dtype.kind == "f" and get_arithmetic(doc["arithmetic"]).exact:
+            exact[f"{key}_exact"] = BINARY_EXACT.array(values).tolist()
     x, y = (np.asarray(v, dtype=np.float64) if v.dtype == object else v for v in (x, y))
     try:
         model = parse_model(p["model"], p["params"], p["inputs"])

@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..conventions.arithmetic import ARITHMETICS
+from ..conventions.digits import read_fraction
 from ..errors import DataError
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ARITHMETICS", "DATA_DTYPES", "GoldenFileError",
@@ -25,6 +26,6 @@ class GoldenFileError(DataError):
 def fraction_or_none(text: str) -> Fraction | None:
     """The Fraction ``text`` writes ("-80/3", "0.5"), or None when it writes none."""
     try:
-        return Fraction(text)
+        return read_fraction(text)
     except (ValueError, ZeroDivisionError):
         return None

@@ -19,15 +19,17 @@ and calls ``run``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..conventions.batch_plan import BatchPlan
+from ..conventions.data_values import real_array
 from ..conventions.sampling import RandomStart
 from ..conventions.settings import Settings
-from ..errors import DataError, OptionError
+from ..errors import DataError, DivergenceError, OptionError, OptionTypeError
 from ..kernels.moment_kernels import is_dask
 from .compiled_engine import run_compiled
 from .engines import choose_engine, rational_form
@@ -35,15 +37,48 @@ from .exact_engine import run_exact
 from .learning_rate import learning_rates
 from .moment_engine import divergence, irrational, run_moments
 from .progress import Hook
+from .recorder import Recorder
 from .trajectory import Trajectory
 from .update_rule import SGDRule
 
-__all__ = ["run", "initial_params", "check_data", "start_and_stream"]
+__all__ = ["run", "initial_params", "check_data", "start_and_stream", "irrational_cause"]
+
+_FUNCTION = re.compile(r"\b([a-z][a-z0-9_]*)\(")
+_ROOT = re.compile(r"\bsqrt\(|\*\*\(?-?\d+/\d+")
+
+
+def irrational_cause(kernels, values) -> str:
+    """What made exact ``values`` irrational, in words: the functions they hold that the
+    model's kernels call (``exp in the model``, ``log``, ``sqrt``, ...), else their roots
+    (the square root of an RMSE loss).
+
+    >>> from analytic_sgd.kernels.cache import kernels_for
+    >>> from analytic_sgd.symbolic.model import parse_model
+    >>> import sympy as sp
+    >>> k = kernels_for(parse_model("w*exp(x)", "w"), "mse", "exact")
+    >>> irrational_cause(k, [sp.exp(2) / 3])
+    'exp in the model'
+    >>> irrational_cause(kernels_for(parse_model("w*x", "w"), "rmse", "exact"), [sp.sqrt(2)])
+    'the square root of the loss'
+    """
+    text = " ".join(str(v) for v in values if getattr(v, "is_Rational", True) is not True)
+    used = set(_FUNCTION.findall(kernels.source)) - {"def", "_lambdifygenerated", "return"}
+    named = sorted(f for f in set(_FUNCTION.findall(text)) & used if f != "sqrt")
+    if not named and _ROOT.search(text) and "sqrt" in used:
+        named = ["sqrt"]
+    if named:
+        return f"{' and '.join(named)} in the model"
+    return "the square root of the loss" if _ROOT.search(text) else "the model"
 
 
 def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> np.ndarray:
     """The start: zeros by default, a mapping name -> value, or values in parameter order."""
     names, arithmetic = kernels.params, kernels.arithmetic
+    accepted = "a mapping name -> value, or a list of values in parameter order"
+    if isinstance(init, (str, bytes)) or (init is not None and not isinstance(init, Mapping)
+                                          and not hasattr(init, "__len__")):
+        raise OptionTypeError.for_field("init", init, accepted,
+                                        f"the parameters are {', '.join(names)}")
     if init is None:
         values = [0] * len(names)
     elif isinstance(init, Mapping):
@@ -58,11 +93,21 @@ def initial_params(kernels, init: Mapping[str, Any] | Sequence[Any] | None) -> n
         values = list(init)
         if len(values) != len(names):
             raise OptionError(f"init needs {len(names)} values ({', '.join(names)}), got {len(values)}")
-    start = np.array([arithmetic.number(v) for v in values], dtype=arithmetic.dtype)
+    start = np.array([_start_value(arithmetic, n, v) for n, v in zip(names, values)],
+                     dtype=arithmetic.dtype)
     if not arithmetic.all_finite(start):
         bad = [f"{n}={v}" for n, v, s in zip(names, values, start) if not arithmetic.all_finite([s])]
         raise OptionError(f"init values must be finite in {arithmetic}: {', '.join(bad)}")
     return start
+
+
+def _start_value(arithmetic, name: str, value):
+    """One start value as a number of ``arithmetic``; OptionError naming ``init`` otherwise."""
+    try:
+        real_array([value], f"init {name}")
+        return arithmetic.number(value)
+    except (DataError, OverflowError, ValueError, TypeError):
+        raise OptionError.for_field("init", {name: value}, "finite real numbers") from None
 
 
 def start_and_stream(kernels, plan: BatchPlan, init) -> tuple[np.ndarray, Any]:
@@ -77,7 +122,7 @@ def start_and_stream(kernels, plan: BatchPlan, init) -> tuple[np.ndarray, Any]:
 def check_data(kernels, x, y) -> tuple[np.ndarray, np.ndarray]:
     """x and y as arrays of the kernels' arithmetic, of matching shapes, finite, not empty."""
     arithmetic = kernels.arithmetic
-    x, y = arithmetic.array(x), arithmetic.array(y)
+    x, y = arithmetic.array(x, "x"), arithmetic.array(y, "y")
     k = len(kernels.inputs)
     if x.ndim == 2 and x.shape[1] == 1 and k == 1:
         x = x[:, 0]
@@ -88,19 +133,27 @@ def check_data(kernels, x, y) -> tuple[np.ndarray, np.ndarray]:
         )
     if y.shape[0] == 0:
         raise DataError("no data: x and y have no rows")
-    if not (arithmetic.all_finite(x) and arithmetic.all_finite(y)):
-        raise DataError("x and y must be finite numbers (found NaN or infinity)")
+    for name, values in (("x", x), ("y", y)):
+        if not arithmetic.all_finite(values):
+            where = int(np.argmax(~np.asarray(arithmetic.finite(values)).reshape(len(y), -1)
+                                  .all(axis=1)))
+            raise DataError(f"{name} must hold finite numbers in {arithmetic}: row {where} is "
+                            f"NaN, infinite, or too large for {arithmetic}")
     return x, y
 
 
 def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine: str = "auto",
-        meta: Mapping[str, Any] | None = None, hook: Hook | None = None) -> Trajectory:
+        meta: Mapping[str, Any] | None = None, every: int = 1, sink=None,
+        hook: Hook | None = None) -> Trajectory:
     """SGD with ``kernels`` over (x, y), with ``settings`` and the batches of ``plan``.
 
     ``engine``: ``auto``, ``compiled``, ``elementwise`` or ``moments`` (see ``engines``; the
     moment engine needs kernels compiled with the moment form). ``meta`` is stored in the
-    Trajectory; ``hook`` hears of phases and progress (``progress.Hook``). Returns a
-    Trajectory; raises DivergenceError naming the first step whose values are not finite.
+    Trajectory. ``every`` and ``sink`` (``Recorder``): keep step 0, every ``every``-th and
+    the last, and hand them to ``sink`` as they are made instead of keeping them. ``hook``
+    hears of phases and progress (``progress.Hook``). Returns a Trajectory (of the kept
+    rows); raises DivergenceError naming the first step whose values are not finite (the
+    rows before it are handed to the sink first).
     """
     if not isinstance(settings, Settings):
         raise OptionError(f"run needs a Settings, got {type(settings).__name__}")
@@ -119,27 +172,50 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
                           "kernels_for(model, loss, arithmetic, with_moments=True)")
     meta = {**(meta or {}), "settings": settings, "batch_size": plan.batch_size,
             "epochs": plan.epochs, "engine": engine}
-    traj = Trajectory.empty(steps, kernels, **meta)
-    if engine == "moments":
-        (hook or Hook()).phase("run")
-        return run_moments(kernels, x, y, rule, plan, orders, theta, traj)
-    if engine == "compiled":
-        return run_compiled(kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
-    if arithmetic.exact and not lazy:
-        rk = rational_form(kernels)
-        if rk is not None:
-            return run_exact(rk, kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
-    traj.lr[:] = learning_rates(settings.lr, arithmetic, 0, steps, steps // plan.epochs)
+    if every == 1 and sink is None:
+        traj = Trajectory.empty(steps, kernels, **meta)
+    else:
+        traj = Recorder(steps, kernels, every, sink, **meta)
     hook = hook or Hook()
+    try:
+        if engine == "moments":
+            hook.phase("run")
+            run_moments(kernels, x, y, rule, plan, orders, theta, traj)
+        elif engine == "compiled":
+            run_compiled(kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
+        elif arithmetic.exact and not lazy and rational_form(kernels) is not None:
+            run_exact(rational_form(kernels), kernels, x, y, rule, plan, orders, theta, traj,
+                      hook=hook)
+        else:
+            _elementwise(kernels, x, y, rule, plan, orders, theta, traj, hook)
+    except DivergenceError as exc:
+        if isinstance(traj, Recorder):  # the rows up to the failing step are handed out
+            traj.close(int(exc.trajectory.step_numbers[-1]) + 1)
+        raise
+    except BaseException:
+        if isinstance(traj, Recorder):  # Ctrl-C, an error: what was made is handed out
+            traj.close()
+        raise
+    return traj.close() if isinstance(traj, Recorder) else traj
+
+
+def _elementwise(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, traj,
+                 hook: Hook) -> None:
+    """Batch by batch through the derived kernels and the update rule, into ``traj``."""
+    arithmetic, settings = kernels.arithmetic, rule.settings
+    steps = len(traj)
     hook.phase("run")
     row = 0
     for epoch, order in enumerate(orders):  # the batches as plan.cut cuts them, one at a time
         rows = np.arange(len(y), dtype=np.intp) if order is None else order
-        for batch, start in enumerate(range(0, plan.stop(len(y)), plan.batch_size), start=1):
+        starts = range(0, plan.stop(len(y)), plan.batch_size)
+        lrs = learning_rates(settings.lr, arithmetic, row, len(starts), len(starts))
+        for batch, start in enumerate(starts, start=1):
             index = rows[start:start + plan.batch_size]
+            lr = lrs if np.ndim(lrs) == 0 else lrs[batch - 1]
             value, grad = kernels.loss_and_grad(theta, x[index], y[index], method="elementwise")
-            updated = rule.step(theta, grad, lr=traj.lr[row])
-            traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated, traj.lr[row])
+            updated = rule.step(theta, grad, lr=lr)
+            traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated, lr)
             error = divergence(traj, row, settings.lr.text, arithmetic.all_finite)
             if error is not None:
                 raise error
@@ -148,5 +224,4 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
             if not row % 256:
                 hook.advance(row, steps)
             if row < len(traj) and not arithmetic.all_rational(theta):
-                raise irrational(row)
-    return traj
+                raise irrational(row, irrational_cause(kernels, theta))

@@ -85,7 +85,7 @@ def _checked(schedule: Schedule, arithmetic: Arithmetic, values, t, epoch) -> np
     shown: dict[int, Any] = {}  # the exact value, for the message
     if unusable.any() and t is not None:  # rounding may leave an exact 0 at -5.6e-17: ask exactly
         for k in np.flatnonzero(unusable):
-            exact = to_exact(schedule(int(t[k]), int(epoch[k])), decimal=True)
+            exact = to_exact(schedule(int(t[k]), int(epoch[k])))
             if exact.is_finite and exact.is_real and exact >= 0:
                 floats[k] = float(exact)
             elif exact.is_Rational:
@@ -96,4 +96,12 @@ def _checked(schedule: Schedule, arithmetic: Arithmetic, values, t, epoch) -> np
         why = ("it must be a finite number >= 0" if not np.isfinite(floats[k]) or floats[k] < 0
                else f"it is too large for {arithmetic}")
         raise bad(k, shown.get(k, floats[k]), why)
-    return floats.astype(arithmetic.dtype)
+    cast = floats.astype(arithmetic.dtype)
+    lost = (cast == 0) & (floats != 0)  # a learning rate the dtype rounds to 0: nothing moves
+    if t is None and not lost.any() and floats[0] == 0:
+        lost[0] = to_exact(values[0]) != 0  # a constant that float64 itself rounds to 0
+    if lost.any():
+        k = int(np.argmax(lost))
+        raise bad(k, values[k] if t is None else floats[k], f"it rounds to 0 in {arithmetic}, "
+                  "so no parameter would move; give a larger learning rate, or use exact")
+    return cast

@@ -53,11 +53,13 @@ SMALL_BATCH = 4096  # batches up to this size are summed all at once
 BLOCK_ROWS = 1 << 18  # rows of the epochs handled together (larger epochs: in parts)
 
 
-def irrational(row: int) -> OptionError:
-    """The error of an exact run whose parameters became irrational after step ``row``."""
-    return OptionError(f"exact arithmetic: after step {row} the parameters are irrational and "
-                       f"their exact form grows quickly with every step; run this loss exactly "
-                       f"for one step (one epoch of one full batch), or use float64")
+def irrational(row: int, cause: str = "the square root of the loss") -> OptionError:
+    """The error of an exact run whose parameters became irrational after step ``row``, by
+    ``cause`` (what made them so: a function of the model, or the loss's square root)."""
+    return OptionError(f"exact arithmetic: after step {row} the parameters are irrational "
+                       f"({cause} makes them so) and their exact form grows quickly with every "
+                       f"step; run this problem exactly for one step (one epoch of one full "
+                       f"batch), or use float64")
 
 
 def divergence(traj, row: int, lr, all_finite) -> DivergenceError | None:

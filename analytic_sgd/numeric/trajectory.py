@@ -87,6 +87,8 @@ class Trajectory:
     updated: np.ndarray
     meta: dict = field(default_factory=dict)
     lr: np.ndarray | None = None  # the learning rate of each step, when recorded
+    # the step (from 0) of each row, when not every step is kept (``every``); None: row k is step k
+    index: np.ndarray | None = None
 
     @classmethod
     def empty(cls, steps: int, kernels, **meta) -> Trajectory:
@@ -104,6 +106,9 @@ class Trajectory:
         arithmetic = get_arithmetic(arithmetic)
         dtype = arithmetic.dtype
         ints = {k: np.asarray(columns.pop(k), np.int64) for k in ("epoch", "batch", "n")}
+        if columns.get("index") is not None:
+            ints["index"] = np.asarray(columns.pop("index"), np.int64)
+        columns.pop("index", None)
         meta = columns.pop("meta", {})
         values = {k: None if v is None else np.asarray(v, dtype) for k, v in columns.items()}
         return cls(tuple(param_names), arithmetic, **ints, **values, meta=meta)
@@ -142,12 +147,19 @@ class Trajectory:
         cut = {k: getattr(self, k)[:rows].copy()
                for k in ("epoch", "batch", "n", "params", "loss", "grad", "updated")}
         lr = None if self.lr is None else self.lr[:rows].copy()
-        return Trajectory(self.param_names, self.arithmetic, **cut, meta=dict(self.meta), lr=lr)
+        index = None if self.index is None else self.index[:rows].copy()
+        return Trajectory(self.param_names, self.arithmetic, **cut, meta=dict(self.meta), lr=lr,
+                          index=index)
+
+    @property
+    def step_numbers(self) -> np.ndarray:
+        """The step (from 0) of each row: 0, 1, 2, ... unless only some steps were kept."""
+        return np.arange(len(self)) if self.index is None else self.index
 
     @property
     def varying_lr(self) -> bool:
         """True when the trajectory records learning rates that are not all the same."""
-        return self.lr is not None and len(self.lr) > 1 and any(v != self.lr[0] for v in self.lr)
+        return self.lr is not None and len(self.lr) > 1 and bool(np.any(self.lr != self.lr[0]))
 
     def __len__(self) -> int:
         return len(self.loss)

@@ -27,12 +27,21 @@ import numpy as np
 from ..conventions.arithmetic import EXACT, FLOAT64, Arithmetic, get_arithmetic
 from ..conventions.batch_plan import BatchPlan
 from ..conventions.loss import Loss, get_loss
+from ..conventions.sampling import RandomStart
 from ..conventions.settings import Settings
-from ..errors import ModelError
+from ..errors import AnalyticSGDError, ModelTypeError
 from ..kernels.cache import derivation_for, hessian_kernels_for, kernels_for
 from ..kernels.moment_kernels import is_dask
 from ..numeric.driver import initial_params, run, start_and_stream
 from ..numeric.engines import choose_engine
+from ..numeric.footprint import (
+    PROBE_STEPS,
+    digit_growth,
+    estimate,
+    read_every,
+    read_memory,
+    refuse_if_too_large,
+)
 from ..numeric.learning_rate import learning_rates
 from ..numeric.progress import Hook
 from ..numeric.stability import (
@@ -48,6 +57,8 @@ from ..symbolic.model import Model, model_from_name
 from .examples import get_example
 
 __all__ = ["Problem", "make_problem", "example_problem", "sgd", "SETTINGS", "PLAN"]
+
+BINARY_EXACT = EXACT.reading("binary")
 
 SETTINGS = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize")
 PLAN = ("batch_size", "epochs", "shuffle", "seed", "drop_last", "orders", "sample", "rng")
@@ -70,7 +81,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         if not isinstance(self.model, Model):
-            raise ModelError(f"a Problem needs a Model, got {type(self.model).__name__}")
+            raise ModelTypeError(f"a Problem needs a Model, got {type(self.model).__name__}")
         object.__setattr__(self, "loss", get_loss(self.loss))
         for name, kind in (("settings", Settings), ("plan", BatchPlan)):
             if not isinstance(getattr(self, name), kind):
@@ -109,7 +120,7 @@ class Problem:
         a = get_arithmetic(arithmetic)
         if is_dask(self.x) or is_dask(self.y):
             return self.x, self.y
-        return a.data(self.x, self.x_exact), a.data(self.y, self.y_exact)
+        return a.data(self.x, self.x_exact, "x"), a.data(self.y, self.y_exact, "y")
 
     def derivation(self):
         return derivation_for(self.model, self.loss)
@@ -130,19 +141,54 @@ class Problem:
         return _stability(self, at, quick)
 
     def run(self, arithmetic: str | Arithmetic = "float64", kernels=None, *,
-            engine: str = "auto", hook: Hook | None = None) -> Trajectory:
+            engine: str = "auto", every: int = 1, sink=None, max_memory: int | str | None = None,
+            printed: bool = False, hook: Hook | None = None) -> Trajectory:
         """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived
         ones); the engine is chosen, and its kernels compiled, before the run starts.
+
+        Before it starts the run is sized (``footprint``): a run whose estimate is above
+        ``max_memory`` (bytes, or ``"2G"``; default half the memory available) is refused
+        with RunTooLargeError. ``every``: keep step 0, every ``every``-th and the last;
+        ``sink``: hand the kept rows to ``sink`` as they are made (``Recorder``) instead of
+        keeping them; ``printed``: the rows will be printed from memory (counted too);
         ``hook`` hears of the run's phases and progress (``analytic_sgd.numeric.progress``)."""
+        arithmetic = get_arithmetic(arithmetic)
+        every = read_every(every)
+        limit = None if max_memory is None else read_memory(max_memory)
         x, y = self.data(arithmetic)
+        steps = self.plan.steps(len(y))
         if kernels is None:
             kernels = self.kernels(arithmetic)
-            chosen = choose_engine(kernels, engine, self.plan.steps(len(y)), self.plan.batch_size,
+            chosen = choose_engine(kernels, engine, steps, self.plan.batch_size,
                                    lazy=is_dask(x) or is_dask(y))
             if chosen == "moments":
                 kernels = self.kernels(arithmetic, with_moments=True)
+        growth = _probe(self, kernels, x, y) if arithmetic.exact and steps > 2 * PROBE_STEPS \
+            else None
+        random_rows = len(y) if self.plan.random or self.plan.orders is not None else 0
+        footprint = estimate(steps, len(kernels.params), arithmetic.dtype.itemsize, every=every,
+                             streamed=sink is not None, printed=printed, growth=growth,
+                             epochs=self.plan.epochs, epoch_rows=random_rows)
+        refuse_if_too_large(footprint, limit, exact=arithmetic.exact)
         return run(kernels, x, y, self.settings, self.plan, init=self.init, engine=engine,
-                   meta={"model": self.model.text, "loss": self.loss.name}, hook=hook)
+                   meta={"model": self.model.text, "loss": self.loss.name}, every=every,
+                   sink=sink, hook=hook)
+
+
+def _probe(problem: Problem, kernels, x, y):
+    """The digit growth of an exact run, measured on its first PROBE_STEPS steps (the data in
+    order, repeated as needed); None when the probe stops (the run will say why)."""
+    size = problem.plan.batch_size
+    need = PROBE_STEPS * size
+    repeat = -(-need // len(y))
+    px, py = np.concatenate([x] * repeat)[:need], np.concatenate([y] * repeat)[:need]
+    init = None if isinstance(problem.init, RandomStart) else problem.init
+    try:
+        probe = run(kernels, px, py, problem.settings, BatchPlan(size, 1), init=init,
+                    engine="elementwise")
+    except (AnalyticSGDError, ArithmeticError):
+        return None
+    return digit_growth(probe)
 
 
 def _stability(problem: Problem, at: Mapping[str, Any] | None, quick: bool) -> Stability:
@@ -203,14 +249,18 @@ def example_problem(name: str = "worked-linear", *, model: Model | str | None = 
     replace its settings, ``model`` and ``loss`` its model and loss."""
     ex = get_example(name)
     x, y = ex.data()
-    m = model if isinstance(model, Model) else model_from_name(model or ex.model, params)
+    # data drawn as a framework draws them: their exact values are the floats' binary values
+    twins = {f"{k}_exact": BINARY_EXACT.array(v).tolist() for k, v in (("x", x), ("y", y))
+             if np.asarray(v).dtype.kind == "f"}
+    m = model if isinstance(model, Model) else model_from_name(
+        ex.model if model is None else model, params)  # "" is refused, not the example's
     values = {"lr": ex.lr, "batch_size": ex.batch_size, "epochs": ex.epochs, **ex.plan}
     init = ex.start()
     if m.param_names != ex.param_names:  # another model: the example's start does not fit
         init = None
     values.update({k: v for k, v in overrides.items() if v is not None})
     init = values.pop("init", init)
-    return make_problem(m, loss or ex.loss, x, y, init=init, name=name, **values)
+    return make_problem(m, loss or ex.loss, x, y, init=init, name=name, **twins, **values)
 
 
 def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: int = 1,
@@ -219,7 +269,8 @@ def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: in
         nesterov: bool = False, weight_decay=0.0, maximize: bool = False,
         shuffle: bool = False, seed: int | None = None, drop_last: bool = False,
         orders: Sequence[Sequence[int]] | None = None, sample: str = "without-replacement",
-        rng: str = "numpy", engine: str = "auto") -> Trajectory:
+        rng: str = "numpy", engine: str = "auto", exact_floats: str | None = None,
+        every: int = 1, max_memory: int | str | None = None) -> Trajectory:
     """Run mini-batch SGD on ``model`` with ``loss`` over (x, y) and record every step.
 
     Parameters
@@ -239,6 +290,13 @@ def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: in
     init : start values (mapping name -> value, or a sequence), or a ``RandomStart`` drawn
         from the run's random stream; zeros by default.
     arithmetic : "exact", "float64" (default) or "float32" (or an Arithmetic).
+    exact_floats : how exact arithmetic reads a float (in x, y, init, the settings):
+        "decimal" (default: the shortest decimal that prints as it, 0.1 is 1/10, as the
+        CSV reader reads a file) or "binary" (the value its bits hold: the exact run of the
+        very floats a framework computes with).
+    every, max_memory : keep step 0, every ``every``-th and the last; refuse (RunTooLargeError)
+        a run estimated above ``max_memory`` bytes (or "2G"; default half the memory
+        available) before it starts.
     engine : "auto" (default), "elementwise" or "moments": see
         ``analytic_sgd.numeric.moment_engine``. The moment engine runs every batch at once;
         auto takes it in float arithmetic for models linear in their parameters on runs of
@@ -259,11 +317,12 @@ def sgd(model: Model, loss: Loss | str, x, y, *, lr, batch_size: int, epochs: in
     (440/3, [-80/3, -24], [4/15, 6/25])
     """
     if not isinstance(model, Model):
-        raise ModelError(f"sgd needs a Model (linear(), parse_model(text, params=...), ...), "
-                         f"got {type(model).__name__} {model!r:.60}")
+        raise ModelTypeError(f"sgd needs a Model (linear(), parse_model(text, params=...), "
+                             f"...), got {type(model).__name__} {model!r:.60}")
     problem = make_problem(model, loss, x, y, init=init, lr=lr, momentum=momentum,
                            dampening=dampening, nesterov=nesterov, weight_decay=weight_decay,
                            maximize=maximize, batch_size=batch_size, epochs=epochs,
                            shuffle=shuffle, seed=seed, drop_last=drop_last, orders=orders,
                            sample=sample, rng=rng)
-    return problem.run(arithmetic, engine=engine)
+    arithmetic = get_arithmetic(arithmetic, exact_floats=exact_floats)
+    return problem.run(arithmetic, engine=engine, every=every, max_memory=max_memory)

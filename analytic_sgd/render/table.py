@@ -27,8 +27,9 @@ from .table_cells import RISING_STEPS, cells, number_text, rising_note, table_co
 from .table_latex import booktabs
 
 __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
-           "table_dict", "table_latex", "table_html", "table_pandas", "TABLE_FORMATS",
-           "render_table", "RISING_STEPS", "rising_note", "number_text"]
+           "table_dict", "table_head", "table_steps", "csv_header", "csv_rows", "table_latex",
+           "table_html", "table_pandas", "TABLE_FORMATS", "render_table", "RISING_STEPS",
+           "rising_note", "number_text"]
 
 
 def table_text(traj, digits: int | None = None) -> str:
@@ -63,33 +64,48 @@ def table_html(traj, digits: int | None = -1) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def table_dict(traj) -> dict:
-    """DESIGN.md's table JSON: model, inputs, params, loss, arithmetic, lr, ..., steps."""
-    meta, names, a = traj.meta, traj.param_names, traj.arithmetic
+def table_head(meta: dict, names, a, varying: bool, first_lr=None) -> dict:
+    """The table JSON without its steps: model, inputs, params, loss, arithmetic, lr, batch
+    size, epochs (and ``every``, when only every N-th step is kept)."""
     settings = meta.get("settings")
-
-    def named(values):
-        return {p: a.json(v) for p, v in zip(names, values)}
-
-    def lr(step):  # the learning rate of each step, when it changes
-        return {"lr": a.json(step.lr)} if traj.varying_lr else {}
-
-    return {
+    head = {
         "model": meta.get("model", ""),
         "inputs": list(meta.get("inputs", ())),
         "params": list(names),
         "loss": meta.get("loss", ""),
         "arithmetic": a.name,
-        "lr": None if settings is None else settings.lr.text if traj.varying_lr else a.json(
-            a.setting(settings.lr.constant) if settings.lr.constant is not None else traj.lr[0]),
+        "lr": None if settings is None else settings.lr.text if varying else a.json(
+            a.setting(settings.lr.constant) if settings.lr.constant is not None else first_lr),
         "batch_size": meta.get("batch_size"),
         "epochs": meta.get("epochs"),
-        "steps": [
-            {"epoch": s.epoch, "batch": s.batch, "n": s.n, **lr(s), "params": named(s.params),
-             "loss": a.json(s.loss), "grad": named(s.grad), "updated": named(s.updated)}
-            for s in traj.steps
-        ],
     }
+    if meta.get("every", 1) > 1:
+        head["every"] = meta["every"]
+    return head
+
+
+def table_steps(traj, varying: bool):
+    """The table JSON's step objects, one by one (with ``step``, from 1 as the tables and
+    messages count, when only some steps are kept; with ``lr`` when ``varying``)."""
+    names, a = traj.param_names, traj.arithmetic
+
+    def named(values):
+        return {p: a.json(v) for p, v in zip(names, values)}
+
+    numbers = traj.step_numbers if traj.meta.get("every", 1) > 1 else None
+    for k, s in enumerate(traj.steps):
+        yield {**({"step": int(numbers[k]) + 1} if numbers is not None else {}),
+               "epoch": s.epoch, "batch": s.batch, "n": s.n,
+               **({"lr": a.json(s.lr)} if varying else {}), "params": named(s.params),
+               "loss": a.json(s.loss), "grad": named(s.grad), "updated": named(s.updated)}
+
+
+def table_dict(traj) -> dict:
+    """DESIGN.md's table JSON: model, inputs, params, loss, arithmetic, lr, ..., steps."""
+    varying = traj.varying_lr  # computed once: it reads the whole column
+    first = traj.lr[0] if traj.lr is not None and len(traj.lr) else None
+    return {**table_head(traj.meta, traj.param_names, traj.arithmetic, varying, first),
+            "steps": list(table_steps(traj, varying))}
 
 
 def table_json(traj, digits: int | None = None) -> str:
@@ -100,23 +116,40 @@ def table_csv(traj, digits: int | None = None) -> str:
     """One row per step: an unnamed row index (0, 1, ...), epoch, batch, n, params before,
     loss, grad, params after (unrounded). The layout pandas' ``to_csv`` writes, so that
     pytest-regressions' ``num_regression`` reads the file as its expected values."""
-    names, a = traj.param_names, traj.arithmetic
+    out = io.StringIO()
+    varying = traj.varying_lr
+    out.write(csv_header(traj.param_names, varying))
+    out.write(csv_rows(traj, varying))
+    return out.getvalue()
+
+
+def csv_header(names, varying: bool) -> str:
+    """The CSV's header line (with an ``lr`` column when ``varying``)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(
+        ["", "epoch", "batch", "n", *(["lr"] if varying else []), *names, "loss",
+         *(f"dl/d{p}" for p in names), *(f"{p}_after" for p in names)])
+    return out.getvalue()
+
+
+def csv_rows(traj, varying: bool) -> str:
+    """The CSV's lines of the rows of ``traj``; the index is the step (from 0)."""
+    a = traj.arithmetic
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    lr = ["lr"] if traj.varying_lr else []
-    writer.writerow(["", "epoch", "batch", "n", *lr, *names, "loss",
-                     *(f"dl/d{p}" for p in names), *(f"{p}_after" for p in names)])
+    numbers = traj.step_numbers
     if a.exact:
         for k, s in enumerate(traj.steps):
-            values = [*([s.lr] if lr else []), *s.params, s.loss, *s.grad, *s.updated]
-            writer.writerow([k, s.epoch, s.batch, s.n, *(str(a.json(v)) for v in values)])
+            values = [*([s.lr] if varying else []), *s.params, s.loss, *s.grad, *s.updated]
+            writer.writerow([int(numbers[k]), s.epoch, s.batch, s.n,
+                             *(str(a.json(v)) for v in values)])
         return out.getvalue()
     # float: the JSON numbers (the float64 each value equals), a column at a time
-    columns = [traj.epoch, traj.batch, traj.n, *([traj.lr] if lr else []), *traj.params.T,
+    columns = [traj.epoch, traj.batch, traj.n, *([traj.lr] if varying else []), *traj.params.T,
                traj.loss, *traj.grad.T, *traj.updated.T]
     texts = [c.tolist() if c.dtype.kind == "i" else [repr(v) for v in c.astype(float).tolist()]
              for c in columns]
-    writer.writerows(zip(range(len(traj)), *texts))
+    writer.writerows(zip(numbers.tolist(), *texts))
     return out.getvalue()
 
 

@@ -11,15 +11,20 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..conventions.digits import exact_text
+
 __all__ = ["RISING_STEPS", "number_text", "table_columns", "cells", "rising_note"]
 
 RISING_STEPS = 3  # a note is added when the loss rises this many steps in a row
 
 
 def number_text(v, digits: int | None) -> str:
-    """``v`` as written in a table: shortest round-trip decimal, a fraction, or rounded."""
+    """``v`` as written in a table: shortest round-trip decimal, a fraction (every digit,
+    however many), or rounded."""
     if digits is None:
-        return str(v)
+        return exact_text(v)
+    if getattr(v, "is_Rational", False) is True:  # rounded from the fraction, never via text
+        return f"{float(Fraction(int(v.p), int(v.q))):.{digits}f}"
     try:
         return f"{float(Fraction(str(v))):.{digits}f}"
     except ValueError:  # an irrational exact value, such as 2*sqrt(330)/3
@@ -31,6 +36,8 @@ def table_columns(traj) -> list[tuple[str, list]]:
     changes from step to step), grads, after, loss."""
     names = traj.param_names
     cols = []
+    if traj.meta.get("every", 1) > 1:  # only some steps kept: their numbers, from 1
+        cols.append(("step", (traj.step_numbers + 1).tolist()))
     if traj.epoch.size and traj.epoch.max() > 1:
         cols.append(("epoch", traj.epoch.tolist()))
     cols += [("batch", traj.batch.tolist()), ("n", traj.n.tolist())]

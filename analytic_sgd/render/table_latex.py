@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..conventions.digits import int_text
 from ..errors import OptionError
 from .latex_document import DOCUMENT_KINDS
 from .latex_document import standalone as document
@@ -29,7 +30,8 @@ def _tex_cell(v, digits: int | None) -> str:
         if v.is_Rational:
             sign = "-" if v < 0 else ""
             value = abs(v)
-            body = str(value.p) if value.q == 1 else rf"\tfrac{{{value.p}}}{{{value.q}}}"
+            p, q = int_text(value.p), int_text(value.q)
+            body = p if value.q == 1 else rf"\tfrac{{{p}}}{{{q}}}"
             return f"${sign}{body}$"
         return f"${sp.latex(v)}$"
     return f"${number_text(v, digits)}$"

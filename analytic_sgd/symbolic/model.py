@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..conventions.parse import parse_expression, validate_names
-from ..errors import ModelError
+from ..errors import ModelError, ModelTypeError
 
 __all__ = [
     "Model",
@@ -183,9 +183,12 @@ def model_from_name(spec: str, params: str | Sequence[str] | None = None) -> Mod
     Model('c0 + c1*x', inputs=('x',), params=('c0', 'c1'))
     """
     if not isinstance(spec, str):
-        raise ModelError(f"a model is a name (linear, quadratic, poly:N, two-feature-linear) or "
+        raise ModelTypeError(f"a model is a name (linear, quadratic, poly:N, two-feature-linear) or "
                          f"an expression, got {type(spec).__name__} {spec!r:.60}")
     spec = spec.strip()
+    if not spec:
+        raise ModelError("the model text is empty; give a named model (linear, quadratic, "
+                         "poly:N, two-feature-linear) or an expression such as 'w*x + b'")
     if spec in _NAMED or spec.startswith("poly:"):
         if params:
             raise ModelError(f"--params is only for expressions; model {spec!r} names its own")

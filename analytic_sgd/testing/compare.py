@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..conventions.arithmetic import get_arithmetic
+from ..conventions.digits import exact_text
 from ..files import write_atomic
 from ..golden import dumps, shipped_directory
 from ..numeric.trajectory import Trajectory
@@ -79,7 +80,7 @@ def obtained_path(golden_path: str | os.PathLike) -> Path:
 
 def _json(v):
     if isinstance(v, Fraction):
-        return str(v)
+        return exact_text(v)
     return float(v) if math.isfinite(v) else str(v)  # "nan", "inf": JSON has no NaN
 
 
