@@ -37,6 +37,9 @@ class Phases(Hook):
         self.started = None
 
     def phase(self, name: str) -> None:
+        """Start phase ``name``; the phase already going on goes on if it has that name."""
+        if self.current is not None and self.current[0] == name:
+            return
         now = self.clock()
         self._close(now)
         self.current = (name, now)

@@ -63,9 +63,9 @@ def run(args) -> int:
     phases = Phases(verbose=args.verbose)
     phases.phase("read")
     problem = problem_from_args(args, dtype=None if arithmetic.exact else arithmetic.dtype)
-    warn(problem)
     phases.phase("derive")
     problem.derivation()
+    warn(problem)  # the stability analysis derives the Hessian
     phases.phase("compile")
     if args.out is not None:
         if args.digits is not None or args.standalone is not None:

@@ -34,11 +34,11 @@ __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_
 
 def table_text(traj, digits: int | None = None) -> str:
     """An aligned table for a terminal, with a note when the loss keeps rising."""
-    columns = [(h, [str(v) for v in vs]) for h, vs in cells(traj, digits)]
-    widths = [max(len(h), *map(len, vs)) for h, vs in columns]
+    columns = cells(traj, digits)
+    widths = [max(len(h), max(map(len, vs), default=0)) for h, vs in columns]
     lines = ["  ".join(h.rjust(w) for (h, _), w in zip(columns, widths)).rstrip()]
-    padded = [[v.rjust(w) for v in vs] for (_, vs), w in zip(columns, widths)]
-    lines += map("  ".join, zip(*padded))
+    row = "  ".join(f"{{:>{w}}}" for w in widths).format  # one call per row, right-aligned
+    lines += [row(*r) for r in zip(*(vs for _, vs in columns))]
     note = rising_note(traj)
     return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
