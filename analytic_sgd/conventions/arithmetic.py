@@ -220,7 +220,7 @@ class Arithmetic:
         if not self.exact:
             with np.errstate(over="ignore"):  # beyond the dtype's range: infinite, reported later
                 try:
-                    return array.astype(self.dtype)
+                    return array.astype(self.dtype, copy=False)  # data are never written
                 except OverflowError:  # an int too large for any float
                     big = max((abs(int(v)) for v in array.flat if isinstance(v, int)), default=0)
                     raise DataError(f"{name} holds an integer of {len(int_text(big)):,} digits, "
