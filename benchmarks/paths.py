@@ -25,6 +25,7 @@ import numpy as np
 
 import analytic_sgd as asgd
 from analytic_sgd.numeric.driver import run as drive
+from analytic_sgd.render.table import render_table
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -91,13 +92,18 @@ def bench_cli_data(quick: bool) -> list[tuple]:
 
         def api():
             x, y = np.loadtxt(big, delimiter=",", skiprows=1).T
-            asgd.sgd(asgd.linear(), asgd.mse, x, y, lr=0.01, batch_size=3)
+            return asgd.sgd(asgd.linear(), asgd.mse, x, y, lr=0.01, batch_size=3)
+        traj = api()
         t = in_turns({"big": lambda: child(table + [str(big)]),
-                      "small": lambda: child(table + [str(small)]), "api": api}, 2 if quick else 5)
+                      "small": lambda: child(table + [str(small)]), "api": api,
+                      "print": lambda: render_table(traj, "text")}, 2 if quick else 5)
         extra = t["big"] - t["small"]
         rows.append((f"time: CLI `table --data` at {big_n:.0e} rows less at {small_n} rows / "
                      "(numpy.loadtxt + sgd())", extra / t["api"],
                      f"{t['big']:.2f} s - {t['small']:.2f} s vs {t['api']:.2f} s", ("<=", 2)))
+        rows.append((f"time: of which the text table of {len(traj):,} rows (render_table: "
+                     f"{7 * len(traj):,} shortest round-trip decimals) / (numpy.loadtxt + sgd())",
+                     t["print"] / t["api"], f"{t['print']:.2f} s", None))
         big.unlink()
         n = 10**6 if quick else 5_150_000
         huge = Path(folder) / "huge.csv"

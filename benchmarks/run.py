@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import analytic_sgd as asgd  # noqa: E402
 from analytic_sgd.numeric.driver import run as drive  # noqa: E402
-from benchmarks.paths import NEW_PARTS  # noqa: E402
+from benchmarks.paths import NEW_PARTS, in_turns  # noqa: E402
 
 try:
     import torch
@@ -36,6 +36,7 @@ except ImportError:  # torch is optional: its rows are skipped
     torch = None
 
 README = Path(__file__).with_name("README.md")
+TOP_README = ROOT / "README.md"  # its Speed section holds the same table
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 
 
@@ -48,19 +49,6 @@ def median_time(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
-
-
-def in_turns(candidates: dict, repeat: int) -> dict:
-    """Median seconds of each candidate, timed in turns (one call of each per round)."""
-    times = {name: [] for name in candidates}
-    for fn in candidates.values():
-        fn()
-    for _ in range(repeat):
-        for name, fn in candidates.items():
-            t = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t)
-    return {name: statistics.median(v) for name, v in times.items()}
 
 
 # -- driver -------------------------------------------------------------------------------
@@ -221,10 +209,12 @@ def markdown(rows: list[tuple], seconds: float) -> str:
 
 
 def write(text: str) -> None:
-    doc = README.read_text(encoding="utf-8")
-    head, rest = doc.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    README.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    """Put ``text`` between the RESULTS markers of benchmarks/README.md and README.md."""
+    for path in (README, TOP_README):
+        doc = path.read_text(encoding="utf-8")
+        head, rest = doc.split(START, 1)
+        tail = rest.split(END, 1)[1]
+        path.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
 def main() -> None:

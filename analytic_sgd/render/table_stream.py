@@ -26,8 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import OptionError
 from ..files import AtomicFile
+from ..numeric.trajectory import Trajectory
 from .table import csv_header, csv_rows, table_head, table_steps
 
 __all__ = ["stream_table", "Streamed", "STREAM_FORMATS", "stream_format"]
@@ -77,16 +80,26 @@ class _Writer:
         self.started = False
 
     def __call__(self, block) -> None:
+        """Write the rows of ``block`` not written yet: a block handed again after an
+        interruption (Ctrl-C during a write) is written from where the file stopped."""
+        numbers = block.step_numbers
+        fresh = int(np.searchsorted(numbers, self.last))  # rows of steps below self.last: written
+        if fresh:
+            if fresh == len(block):
+                return
+            block = _rows_from(block, fresh)
+            numbers = block.step_numbers
         if not self.started:
             self._start(block)
         if self.fmt == "csv":
-            self.out.write(csv_rows(block, self.varying))
-        else:
-            for k, step in enumerate(table_steps(block, self.varying)):
-                text = textwrap.indent(json.dumps(step, indent=2), "    ")
-                self.out.write((",\n" if self.rows or k else "") + text)
-        self.rows += len(block)
-        self.last = int(block.step_numbers[-1]) + 1
+            text = csv_rows(block, self.varying)
+            self.out.write(text)
+            self.rows, self.last = self.rows + len(block), int(numbers[-1]) + 1
+            return
+        for k, step in enumerate(table_steps(block, self.varying)):
+            text = textwrap.indent(json.dumps(step, indent=2), "    ")
+            self.out.write((",\n" if self.rows else "") + text)
+            self.rows, self.last = self.rows + 1, int(numbers[k]) + 1
 
     def _start(self, block) -> None:
         self.started = True
@@ -129,3 +142,12 @@ def stream_table(problem, path: str | Path, fmt: str | None = None,
     writer.finish(None)
     out.commit()
     return Streamed(out.path, writer.rows, steps, writer.last, every)
+
+
+def _rows_from(block, first: int):
+    """The rows of ``block`` from row ``first`` on (views), with their step numbers."""
+    cut = {k: getattr(block, k)[first:] for k in ("epoch", "batch", "n", "params", "loss",
+                                                  "grad", "updated")}
+    lr = None if block.lr is None else block.lr[first:]
+    return Trajectory(block.param_names, block.arithmetic, **cut, meta=block.meta, lr=lr,
+                      index=block.step_numbers[first:])
