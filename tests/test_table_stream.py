@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import tracemalloc
 
+import numpy as np
 import pytest
 
 from analytic_sgd.errors import DivergenceError, OptionError, RunTooLargeError
@@ -83,6 +84,9 @@ def test_rows_handed_twice_to_the_file_are_written_once(tmp_path):
     writer(traj.head(5))
     writer(traj.head(8))   # rows 0-4 again (an interrupted hand-over), then 5-7
     writer(traj.head(8))   # nothing new
+    twice = traj.head(12)
+    twice.index = np.array([*range(11), 10])  # the held step handed twice after an interruption
+    writer(twice)
     out.commit()
-    assert (tmp_path / "t.csv").read_text() == table_csv(traj.head(8))
-    assert (writer.rows, writer.last) == (8, 8)
+    assert (tmp_path / "t.csv").read_text() == table_csv(traj.head(11))
+    assert (writer.rows, writer.last) == (11, 11)

@@ -83,11 +83,12 @@ class _Writer:
         """Write the rows of ``block`` not written yet: a block handed again after an
         interruption (Ctrl-C during a write) is written from where the file stopped."""
         numbers = block.step_numbers
-        fresh = int(np.searchsorted(numbers, self.last))  # rows of steps below self.last: written
-        if fresh:
-            if fresh == len(block):
+        before = np.maximum.accumulate(np.concatenate([[self.last - 1], numbers[:-1]]))
+        fresh = numbers > before  # a step not written yet, each once, in order
+        if not fresh.all():
+            if not fresh.any():
                 return
-            block = _rows_from(block, fresh)
+            block = _rows(block, np.flatnonzero(fresh))
             numbers = block.step_numbers
         if not self.started:
             self._start(block)
@@ -144,10 +145,10 @@ def stream_table(problem, path: str | Path, fmt: str | None = None,
     return Streamed(out.path, writer.rows, steps, writer.last, every)
 
 
-def _rows_from(block, first: int):
-    """The rows of ``block`` from row ``first`` on (views), with their step numbers."""
-    cut = {k: getattr(block, k)[first:] for k in ("epoch", "batch", "n", "params", "loss",
-                                                  "grad", "updated")}
-    lr = None if block.lr is None else block.lr[first:]
+def _rows(block, rows: np.ndarray):
+    """The rows ``rows`` of ``block``, with their step numbers."""
+    cut = {k: getattr(block, k)[rows] for k in ("epoch", "batch", "n", "params", "loss", "grad",
+                                                "updated")}
+    lr = None if block.lr is None else block.lr[rows]
     return Trajectory(block.param_names, block.arithmetic, **cut, meta=block.meta, lr=lr,
-                      index=block.step_numbers[first:])
+                      index=block.step_numbers[rows])
