@@ -16,11 +16,14 @@ operations in the same order on the same types, so that it gives the same bits:
 - a term is reduced as ``np.mean``/``np.sum`` reduce it (``pairwise_sum``), then scaled
   and multiplied as ``Kernels`` does.
 
-The generated function is ``batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad)``:
-``xb`` (K, m) and ``yb`` (m,) hold the batch's rows, ``nb`` of them; ``buf`` (B*m,) and
-``sc`` (S,) are scratch, ``cw`` the call workspace, ``ptrs`` the addresses of the loops in
-``BatchSource.loops`` order (three each) then of ``pow``; it writes the gradient into
-``grad`` and returns the loss. The module around it (``analytic_sgd.numeric.compiled_module``)
+The generated function is ``batch(p_1, .., p_P, xb, yb, a, nb, m, buf, sc, cw, ptrs)``
+(and ``batch_small``, the same for batches of fewer than 8 rows only):
+the parameters come as scalars; the batch's ``nb`` rows are ``xb[a:a + nb]`` (N, K) and
+``yb[a:a + nb]`` (the data itself when the rows are in order, else the gathered rows);
+``buf`` (B*m,) and ``sc`` (S,) are scratch, ``cw`` the call workspace, ``ptrs`` the
+addresses of the loops in ``BatchSource.loops`` order (three each) then of ``pow``; it
+returns the loss then the gradient, one scalar each (kept in registers by the loop that
+calls it). The module around it (``analytic_sgd.numeric.compiled_module``)
 provides ``DT``, ``np``, ``call_loop``, ``call_pow`` and ``pairwise_sum``. A construct it
 cannot reproduce exactly raises ``OptionError``: the engines then keep the elementwise
 one.
@@ -30,8 +33,12 @@ one.
 >>> src = batch_source(kernels_for(linear(), "mse", "float64"))
 >>> src.loops, src.buffers
 ((), 3)
->>> print(src.text.splitlines()[12])
-            t_0 += (((p_b + (p_w * xb[0, i])) - yb[i]) * ((p_b + (p_w * xb[0, i])) - yb[i]))
+>>> print(src.text.splitlines()[1])
+def batch(p_w, p_b, xb, yb, a, nb, m, buf, sc, cw, ptrs):
+>>> print(src.text.splitlines()[-1])
+    return DT(s_f), grad_0, grad_1
+>>> "def batch_small(p_w, p_b," in src.text
+True
 """
 
 from __future__ import annotations
@@ -280,8 +287,8 @@ def batch_source(kernels: Kernels) -> BatchSource:
         raise _refuse(f"the reduction {kernels.reduction!r}")
     dtype = np.dtype(arithmetic.dtype)
     params = {p: ("scalar", f"p_{p}") for p in kernels.params}
-    names = {**params, **{x: ("array", f"xb[{j}, i]") for j, x in enumerate(kernels.inputs)},
-             "__y": ("array", "yb[i]")}
+    names = {**params, **{x: ("array", f"xb[a + i, {j}]") for j, x in enumerate(kernels.inputs)},
+             "__y": ("array", "yb[a + i]")}
     loops: list = []
     paths = []
     for fused in (True, False):  # below 8 rows, and from 8 rows on
@@ -296,18 +303,24 @@ def batch_source(kernels: Kernels) -> BatchSource:
     outer_grad = tail.function(kernels.outer_grad, {"f": ("scalar", "s_f")})[0]
     tail.lines.append(f"    og = DT({tail.code(outer_grad)})")
     for j, c in enumerate(kernels.coeffs):
-        tail.lines.append(f"    grad[{j}] = og * (DT({float(c)!r}) * r_{j + 1})")
+        tail.lines.append(f"    grad_{j} = og * (DT({float(c)!r}) * r_{j + 1})")
     tail.kinds = {}
     outer = tail.function(kernels.outer, {"f": ("scalar", "s_f")})[0]
-    tail.lines.append(f"    return DT({tail.code(outer)})")
-    head = ['@njit(cache=True, nogil=True, error_model="numpy", inline="always")',
-            "def batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad):"]
-    head += [f"    p_{p} = theta[{j}]" for j, p in enumerate(kernels.params)]
-    head += ["    base = buf.ctypes.data", "    scb = sc.ctypes.data", "    cwb = cw.ctypes.data",
-             "    if nb < 8:"]
-    body = ["    " + line for line in paths[0].lines] + ["    else:"]
-    body += ["    " + line for line in paths[1].lines]
-    text = "\n".join(head + body + tail.lines) + "\n"
+    grads = "".join(f", grad_{j}" for j in range(len(kernels.coeffs)))
+    tail.lines.append(f"    return DT({tail.code(outer)}){grads}")
+    args = "".join(f"p_{p}, " for p in kernels.params)
+    texts = []
+    for name in ("batch", "batch_small"):
+        head = ['@njit(cache=True, nogil=True, error_model="numpy", inline="always")',
+                f"def {name}({args}xb, yb, a, nb, m, buf, sc, cw, ptrs):",
+                "    base = buf.ctypes.data", "    scb = sc.ctypes.data", "    cwb = cw.ctypes.data"]
+        if name == "batch":
+            body = ["    if nb < 8:", *("    " + line for line in paths[0].lines), "    else:",
+                    *("    " + line for line in paths[1].lines)]
+        else:  # batches of fewer than 8 rows only
+            body = paths[0].lines
+        texts.append("\n".join(head + body + tail.lines) + "\n")
+    text = "\n\n".join(texts)
     emitters = [*paths, tail]
     return BatchSource(text, tuple(loops), max(e.buffers for e in emitters),
                        max(1, *(e.scalars for e in emitters)), max(e.calls for e in emitters))

@@ -68,6 +68,8 @@ def run_compiled(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, t
     ys = np.ascontiguousarray(y, dtype)
     c = rule._c
     settings = np.array([c["weight_decay"], c["momentum"], c["1-dampening"]], dtype)
+    plain = not (rule.settings.maximize or c["weight_decay"] != 0 or c["momentum"] != 0)
+    plain = plain and plan.batch_size < 8
     flags = np.array([rule.settings.nesterov, rule.settings.maximize], np.int64)
     theta = np.array(theta, dtype)
     mbuf = np.zeros(len(theta), dtype) if rule.buf is None else np.array(rule.buf, dtype)
@@ -89,10 +91,11 @@ def run_compiled(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, t
         shape = np.array([per_epoch, plan.batch_size, plan.stop(n), e0, in_order], np.int64)
         lr = np.atleast_1d(np.asarray(learning_rates(rule.settings.lr, kernels.arithmetic, row,
                                                      count, per_epoch), dtype))
+        loop = module.run_plain if plain and in_order and len(lr) == 1 else module.run_block
         views = direct(row, count) if direct is not None else None
         out = views[:7] if views is not None else (*columns, params, loss, grad, updated)
-        done, has_buf = module.run_block(theta, mbuf, has_buf, xs, ys, order, row, count, shape, lr,
-                                         settings, flags, m, ptrs, *out)
+        done, has_buf = loop(theta, mbuf, has_buf, xs, ys, order, row, count, shape, lr,
+                             settings, flags, m, ptrs, *out)
         if views is None:
             traj.write_block(row, *(c[:done] for c in columns), params[:done], loss[:done],
                              grad[:done], updated[:done], lr if len(lr) == 1 else lr[:done])

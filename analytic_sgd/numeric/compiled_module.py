@@ -5,10 +5,10 @@ cache folder (``cache_folder()``: ``$ANALYTIC_SGD_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/analytic-sgd`` or ``~/.cache/analytic-sgd``), named by a hash of its
 text, and imports it. The file holds the kernels' batch function
 (``analytic_sgd.kernels.numba_source``) and ``run_block``, the loop over the steps of a
-block: gather the batch's rows, loss and gradient, torch.optim.SGD's update with its fused
-multiply-adds (weight decay, momentum, dampening, Nesterov, maximize: the rule of
-``analytic_sgd.numeric.update_rule``), every step recorded into the block's columns,
-stopping after the first step whose values are not finite. Its functions are
+block (``analytic_sgd.numeric.compiled_loop``): the batch's rows, loss and gradient,
+torch.optim.SGD's update with its fused multiply-adds (weight decay, momentum, dampening,
+Nesterov, maximize: the rule of ``analytic_sgd.numeric.update_rule``), every step recorded
+into the block's columns, stopping after the first step whose values are not finite. Its functions are
 ``@njit(cache=True)``: numba compiles them on their first call and keeps the machine code
 beside the file (``__pycache__``), so another process loads it instead of compiling.
 The file is there to read: ``compiled_path(kernels)`` names it.
@@ -34,6 +34,7 @@ from ..errors import OptionError
 from ..files import write_atomic
 from ..kernels.numba_source import CALL_STRIDE, batch_source
 from ..version import VERSION
+from .compiled_loop import loop_source
 from .numba_support import pow_address, primitives, require_numba, ufunc_loop
 
 __all__ = ["cache_folder", "module_text", "compiled_path", "compiled_module", "is_cached",
@@ -58,73 +59,6 @@ NBUF, NSC, NCALL = {buffers}, {scalars}, {calls}
 
 '''
 
-_LOOP = '''
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def run_block(theta, mbuf, has_buf, x, y, order, first, count, plan, lrs, settings, flags, m,
-              ptrs, out_epoch, out_batch, out_n, out_params, out_loss, out_grad, out_updated):
-    """Steps first .. first + count - 1 of the run; returns (steps done, momentum buffer
-    started). ``plan``: (steps per epoch, batch size, rows per epoch, first epoch of
-    ``order``, 1 if the rows are in order); ``order``: the rows of the block's epochs, one
-    after the other (empty when in order). A step whose loss, gradient or parameters are
-    not finite is recorded and ends the block."""
-    p, k = theta.shape[0], x.shape[1]
-    per_epoch, size, stop, e0, in_order = plan[0], plan[1], plan[2], plan[3], plan[4]
-    xb = np.empty((k, m), DT)
-    yb = np.empty(m, DT)
-    buf = np.empty(max(NBUF * m, 1), DT)
-    sc = np.zeros(NSC, DT)
-    cw = np.zeros(max(NCALL, 1) * {stride}, np.intp)
-    grad = np.empty(p, DT)
-    wd, mom, damp1 = settings[0], settings[1], settings[2]
-    nesterov, maximize = flags[0] != 0, flags[1] != 0
-    e, b = first // per_epoch, first % per_epoch
-    for s in range(count):
-        if b == per_epoch:
-            e, b = e + 1, 0
-        a = b * size
-        nb = min(size, stop - a)
-        if in_order:
-            for i in range(nb):
-                for j in range(k):
-                    xb[j, i] = x[a + i, j]
-                yb[i] = y[a + i]
-        else:
-            a += (e - e0) * stop
-            for i in range(nb):
-                r = order[a + i]
-                for j in range(k):
-                    xb[j, i] = x[r, j]
-                yb[i] = y[r]
-        out_epoch[s], out_batch[s], out_n[s] = e + 1, b + 1, nb
-        b += 1
-        loss = batch(theta, xb, yb, nb, m, buf, sc, cw, ptrs, grad)
-        lr = lrs[s] if lrs.shape[0] > 1 else lrs[0]
-        ok = np.isfinite(loss)
-        out_loss[s] = loss
-        for j in range(p):
-            out_params[s, j] = theta[j]
-            out_grad[s, j] = grad[j]
-            g = -grad[j] if maximize else grad[j]
-            if wd != 0:
-                g = fma(wd, theta[j], g)
-            if mom != 0:
-                if has_buf:
-                    mbuf[j] = fma(damp1, g, mbuf[j] * mom)
-                else:
-                    mbuf[j] = g
-                g = fma(mom, mbuf[j], g) if nesterov else mbuf[j]
-            theta[j] = fma(-lr, g, theta[j])
-            out_updated[s, j] = theta[j]
-            ok = ok and np.isfinite(grad[j]) and np.isfinite(theta[j])
-        if mom != 0:
-            has_buf = True
-        if not ok:
-            return s + 1, has_buf
-    return count, has_buf
-'''
-
-
 def cache_folder() -> Path:
     """Where generated modules and numba's machine code are kept."""
     folder = os.environ.get("ANALYTIC_SGD_CACHE_DIR")
@@ -145,7 +79,7 @@ def _generated(kernels) -> tuple[str, tuple]:
     head = _HEADER.format(version=VERSION, model=", ".join(kernels.params), loss=kernels.reduction,
                           dtype=dtype, source=_comment(kernels.source), pow_slot=3 * len(src.loops),
                           buffers=src.buffers, scalars=src.scalars, calls=src.calls)
-    return head + src.text + _LOOP.format(stride=CALL_STRIDE), src.loops
+    return head + src.text + loop_source(len(kernels.params), CALL_STRIDE), src.loops
 
 
 def module_text(kernels) -> str:
@@ -168,10 +102,12 @@ def is_loaded(kernels) -> bool:
         return False
 
 
-def is_cached(kernels) -> bool:
-    """True when numba's machine code of the module is on disk (a run loads it, no compile)."""
+def is_cached(kernels, loop: str | None = None) -> bool:
+    """True when numba's machine code of the module's ``loop`` (``run_block`` or
+    ``run_plain``; either when None) is on disk: a run with it loads it, no compile."""
     path = compiled_path(kernels)
-    return path.exists() and any((path.parent / "__pycache__").glob(f"{path.stem}.run_block-*.nbi"))
+    pattern = f"{path.stem}.{loop or 'run_*'}-*.nbi"
+    return path.exists() and any((path.parent / "__pycache__").glob(pattern))
 
 
 @functools.lru_cache(maxsize=64)
