@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import analytic_sgd as asgd  # noqa: E402
 from analytic_sgd.numeric.driver import run as drive  # noqa: E402
+from benchmarks.paths import NEW_PARTS, in_turns  # noqa: E402
 
 try:
     import torch
@@ -35,6 +36,7 @@ except ImportError:  # torch is optional: its rows are skipped
     torch = None
 
 README = Path(__file__).with_name("README.md")
+TOP_README = ROOT / "README.md"  # its Speed section holds the same table
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 
 
@@ -47,19 +49,6 @@ def median_time(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
-
-
-def in_turns(candidates: dict, repeat: int) -> dict:
-    """Median seconds of each candidate, timed in turns (one call of each per round)."""
-    times = {name: [] for name in candidates}
-    for fn in candidates.values():
-        fn()
-    for _ in range(repeat):
-        for name, fn in candidates.items():
-            t = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t)
-    return {name: statistics.median(v) for name, v in times.items()}
 
 
 # -- driver -------------------------------------------------------------------------------
@@ -106,18 +95,20 @@ def bench_driver(quick: bool) -> list[tuple]:
         kernels = asgd.kernels_for(asgd.linear(), asgd.mse, dtype, with_moments=True)
         steps = -(-n // 3)
         settings, plan = asgd.Settings(lr=0.01), asgd.BatchPlan(3)
-        ours = median_time(lambda k=kernels, x=x, y=y, s=settings, p=plan: drive(k, x, y, s, p),
-                           3 if quick else 7)
-        per_step = ours / steps
-        rows.append((f"driver, {dtype}, {steps} steps, every step recorded", None,
+        t = in_turns({e: lambda k=kernels, x=x, y=y, s=settings, p=plan, e=e: drive(
+            k, x, y, s, p, engine=e) for e in ("moments", "compiled")}, 3 if quick else 7)
+        rows.append((f"driver, {dtype}, {steps} steps, every step recorded, moment engine", None,
+                     f"{t['moments'] / steps * 1e6:.3f} µs/step", None))
+        per_step = t["compiled"] / steps
+        rows.append((f"driver, {dtype}, {steps} steps, every step recorded, compiled engine", None,
                      f"{per_step * 1e6:.3f} µs/step", None))
         if torch is not None and dtype == "float32":
             window = 300 if quick else 2000
             for name, make in (("idiomatic", torch_idiomatic), ("manual slicing", torch_manual)):
                 theirs = median_time(make(x, y, window), 3 if quick else 5) / window
-                rows.append((f"steps/s: driver float32 / torch {name} (float32)", theirs / per_step,
-                             f"torch {theirs * 1e6:.1f} µs/step",
-                             (">=", 300) if name == "idiomatic" else None))
+                rows.append((f"steps/s: driver float32 (compiled) / torch {name} (float32)",
+                             theirs / per_step, f"torch {theirs * 1e6:.1f} µs/step",
+                             (">=", 900) if name == "idiomatic" else None))
     return rows
 
 
@@ -218,25 +209,30 @@ def markdown(rows: list[tuple], seconds: float) -> str:
 
 
 def write(text: str) -> None:
-    doc = README.read_text(encoding="utf-8")
-    head, rest = doc.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    README.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    """Put ``text`` between the RESULTS markers of benchmarks/README.md and README.md."""
+    for path in (README, TOP_README):
+        doc = path.read_text(encoding="utf-8")
+        head, rest = doc.split(START, 1)
+        tail = rest.split(END, 1)[1]
+        path.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats (a smoke test)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave README.md alone")
+    parser.add_argument("--only", nargs="*", help="run only these parts (bench_driver, ...)")
     args = parser.parse_args()
     start = time.perf_counter()
     rows = []
-    for part in (bench_driver, bench_full_batch, bench_cold):
+    parts = (bench_driver, bench_full_batch, bench_cold) + NEW_PARTS
+    only = [p for p in parts if not args.only or p.__name__ in args.only]
+    for part in only:
         print(f"... {part.__name__}", file=sys.stderr, flush=True)
         rows += part(args.quick)
     text = markdown(rows, time.perf_counter() - start)
     print(text)
-    if not args.no_write and not args.quick:
+    if not args.no_write and not args.quick and not args.only:
         write(text)
 
 

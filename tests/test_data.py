@@ -27,30 +27,49 @@ def write(tmp_path, text: str | bytes, name: str = "data.csv"):
     return path
 
 
-def refused(path, inputs=("x",)) -> str:
-    with pytest.raises(DataError) as info:
-        read_csv(path, inputs)
-    message = str(info.value)
-    assert str(path) in message
-    return message
+def refused(path, inputs=("x",), *, exact_too: bool = True) -> str:
+    """The message of a refused file; the float reader (numpy's) and, with ``exact_too``,
+    the exact reader refuse it with the same message."""
+    messages = []
+    for exact in (False, True) if exact_too else (False,):
+        with pytest.raises(DataError) as info:
+            read_csv(path, inputs, exact=exact)
+        messages.append(str(info.value))
+    assert str(path) in messages[0] and len(set(messages)) == 1, messages
+    return messages[0]
 
 
 # ---- good files --------------------------------------------------------------------------
 
-def test_reads_numbers_and_text(tmp_path):
-    data = read_csv(write(tmp_path, "x,y\n0,10\n1,12.5\n2,-1e-3\n"), ["x"])
+def test_reads_numbers_and_exact_values(tmp_path):
+    path = write(tmp_path, "x,y\n0,10\n1,12.5\n2,-1e-3\n")
+    data = read_csv(path, ["x"])
     assert isinstance(data, Dataset)
     assert data.x.dtype == np.float64 and data.x.shape == (3,)
     assert data.x.tolist() == [0.0, 1.0, 2.0] and data.y.tolist() == [10.0, 12.5, -0.001]
-    assert data.x_text == (("0",), ("1",), ("2",)) and data.y_text == ("10", "12.5", "-1e-3")
+    assert data.x_exact is None and data.y_exact is None  # a float run reads no fractions
+    exact = read_csv(path, ["x"], exact=True)
+    assert exact.x_exact.tolist() == [0, 1, 2]
+    assert exact.y_exact.tolist() == [10, Fraction(25, 2), Fraction(-1, 1000)]
     assert data.source == str(tmp_path / "data.csv") and data.inputs == ("x",) and data.n == 3
 
 
-def test_text_reads_exactly(tmp_path):
-    data = read_csv(write(tmp_path, "x,y\n0.1,0.3\n"), "x")
-    assert exact_values(data.y_text) == [Fraction(3, 10)]
-    assert exact_values(data.x_text[0]) == [Fraction(1, 10)]
+def test_exact_reads_decimals_exactly_and_any_finite_decimal(tmp_path):
+    data = read_csv(write(tmp_path, "x,y\n0.1,0.3\n-2.50,1e400\n+.5,7E-3\n"), "x", exact=True)
+    assert data.x_exact.tolist() == [Fraction(1, 10), Fraction(-5, 2), Fraction(1, 2)]
+    assert data.y_exact.tolist() == [Fraction(3, 10), Fraction(10**400), Fraction(7, 1000)]
     assert data.y[0] == 0.3
+
+
+def test_float_reads_into_the_runs_dtype(tmp_path):
+    path = write(tmp_path, "x,y\n0.1,0.3\n1e39,2\n")
+    data = read_csv(path, "x")
+    assert data.x.tolist() == [0.1, 1e39]
+    with pytest.raises(DataError) as info:
+        read_csv(path, "x", dtype=np.float32)
+    assert "line 3: column 'x': '1e39' overflows to infinity in float32" in str(info.value)
+    small = read_csv(write(tmp_path, "x,y\n0.1,0.3\n", "f.csv"), "x", dtype=np.float32)
+    assert small.x.dtype == np.float32 and small.x[0] == np.float32(0.1)
 
 
 def test_columns_in_any_order_extras_ignored_blank_lines_skipped(tmp_path):
@@ -58,7 +77,8 @@ def test_columns_in_any_order_extras_ignored_blank_lines_skipped(tmp_path):
     data = read_csv(write(tmp_path, text), ["x1", "x2"])
     assert data.x.shape == (2, 2)
     assert data.x.tolist() == [[3.0, 2.0], [6.0, 5.0]] and data.y.tolist() == [1.0, 4.0]
-    assert data.x_text == (("3", "2"), ("6", "5")) and data.y_text == ("1", "4")
+    exact = read_csv(write(tmp_path, text), ["x1", "x2"], exact=True)
+    assert exact.x_exact.tolist() == [[3, 2], [6, 5]] and exact.y_exact.tolist() == [1, 4]
 
 
 def test_quoted_cells(tmp_path):
@@ -167,14 +187,18 @@ def test_nan_or_infinity(tmp_path, cell):
     assert "line 2" in message and "column 'y'" in message and "not finite" in message
 
 
-def test_overflow_to_infinity(tmp_path):
-    message = refused(write(tmp_path, "x,y\n1,2\n1e999,3\n"))
+def test_overflow_to_infinity_in_float_runs_only(tmp_path):
+    path = write(tmp_path, "x,y\n1,2\n1e999,3\n")
+    message = refused(path, exact_too=False)
     assert "line 3" in message and "'1e999' overflows to infinity" in message
+    assert read_csv(path, "x", exact=True).x_exact[1] == 10**999
 
 
-def test_absurd_numbers_are_refused_quickly(tmp_path):
-    message = refused(write(tmp_path, "x,y\n1,1e-99999999999\n"))
-    assert "line 2" in message and "exponent too large" in message
+def test_absurd_numbers_are_refused_quickly_in_exact_runs(tmp_path):
+    path = write(tmp_path, "x,y\n1,1e-99999999999\n")
+    with pytest.raises(DataError, match="line 2.*exponent too large"):
+        read_csv(path, "x", exact=True)
+    assert read_csv(path, "x").y.tolist() == [0.0]  # a float run reads the float it is
     message = refused(write(tmp_path, "x,y\n1," + "1" * 5000 + "\n"))
     assert "too long" in message
 

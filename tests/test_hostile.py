@@ -341,3 +341,11 @@ def test_main_never_lets_a_plain_exception_through_for_bad_text(capsys):
         code = main(argv)
         _, err = capsys.readouterr()
         assert code == 2 and "Traceback" not in err and 1 <= len(err.splitlines()) <= 2, (argv, err)
+
+
+def test_golden_write_never_replaces_a_file_that_is_not_json(capsys, tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("x,y\n1,2\n")
+    assert main(["golden", "--write", str(data)]) == 2
+    assert "golden files end in .json" in capsys.readouterr().err
+    assert data.read_text() == "x,y\n1,2\n"

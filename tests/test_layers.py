@@ -49,8 +49,10 @@ EXTRAS = {
     "pandas": {"render.table"},
     "dask": {"kernels.elementwise", "kernels.moment_kernels"},
     "IPython": set(),
-    "numba": set(),
-    "gmpy2": set(),
+    "numba": {"numeric.numba_support"},
+    "llvmlite": {"numeric.numba_support"},
+    "gmpy2": {"numeric.exact_engine"},
+    "tqdm": {"cli.progress"},
     "graphviz": {"render.dot"},
 }
 NO_SYMPY = "numeric"

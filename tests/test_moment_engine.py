@@ -19,6 +19,7 @@ import analytic_sgd as asgd
 from analytic_sgd.numeric import moment_engine as engine
 from analytic_sgd.numeric import recurrence
 from analytic_sgd.numeric.batch_sums import segment_sums
+from analytic_sgd.numeric.engines import choose_engine
 from analytic_sgd.problems.problem import example_problem
 
 X = np.arange(9)
@@ -149,15 +150,15 @@ def test_auto_takes_the_moment_engine_for_long_float_runs_only():
     assert long.meta["engine"] == "moments" and len(long) == 1000
     short = asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3)
     assert short.meta["engine"] == "elementwise"  # the worked table keeps torch's rounding
-    assert engine.choose_engine(kernels("linear", "mse", "exact"), "auto", 10**6, 3) == "elementwise"
-    assert engine.choose_engine(kernels("linear", "mse", "float32"), "auto", 1, 5000) == "moments"
+    assert choose_engine(kernels("linear", "mse", "exact"), "auto", 10**6, 3) == "elementwise"
+    assert choose_engine(kernels("linear", "mse", "float32"), "auto", 1, 5000) == "moments"
     curve = asgd.sgd(asgd.parse_model("w*exp(k*x)", "w k"), asgd.mse, x, x, lr=0.01,
                      batch_size=3, epochs=1)
     assert curve.meta["engine"] == "elementwise"
 
 
 def test_engine_option_errors():
-    with pytest.raises(asgd.OptionError, match="engine must be one of auto, elementwise, moments"):
+    with pytest.raises(asgd.OptionError, match="engine must be one of auto, compiled, moments, elementwise"):
         asgd.sgd(asgd.linear(), asgd.mse, X, Y, lr=0.01, batch_size=3, engine="fast")
     with pytest.raises(asgd.OptionError, match="irrational"):
         asgd.sgd(asgd.linear(), asgd.rmse, X, Y, lr="0.01", batch_size=3, arithmetic="exact",
@@ -234,3 +235,20 @@ def test_exact_rmse_in_the_moment_engine_is_one_step_as_in_the_driver():
     a = run(k, X, Y, engine="moments", lr="0.01", batch_size=9)
     b = run(k, X, Y, engine="elementwise", lr="0.01", batch_size=9)
     assert a.updated.tolist() == b.updated.tolist() and a.loss.tolist() == b.loss.tolist()
+
+
+@pytest.mark.parametrize("options", [{}, {"shuffle": True, "seed": 2}, {"drop_last": True}])
+def test_epochs_larger_than_a_block_run_in_parts(monkeypatch, options):
+    """An epoch of more rows than BLOCK_ROWS is summed part by part (bounded memory): the
+    same steps, numbered the same, within the engines' tolerance."""
+    x = np.random.default_rng(0).uniform(0, 1, 1000)
+    y = 3 * x + 1
+    whole = asgd.sgd(asgd.linear(), "mse", x, y, lr=0.05, batch_size=7, epochs=2,
+                     engine="moments", **options)
+    monkeypatch.setattr(engine, "BLOCK_ROWS", 100)
+    parts = asgd.sgd(asgd.linear(), "mse", x, y, lr=0.05, batch_size=7, epochs=2,
+                     engine="moments", **options)
+    for name in ("epoch", "batch", "n"):
+        assert getattr(whole, name).tolist() == getattr(parts, name).tolist()
+    for name in ("params", "grad", "updated", "loss"):
+        assert np.allclose(getattr(whole, name), getattr(parts, name), rtol=1e-12, atol=1e-12)

@@ -84,3 +84,22 @@ def test_in_memory_every_matches_the_full_run_in_every_arithmetic():
         kept = p.run(arithmetic, every=7)
         assert kept.index.tolist() == [*range(0, 123, 7), 122]
         assert (kept.loss == full.loss[kept.index]).all() and kept.meta["every"] == 7
+
+
+def test_a_sink_interrupted_mid_write_gets_its_rows_again_on_close():
+    got, calls = [], []
+
+    def sink(part):
+        calls.append(len(part))
+        numbers = part.step_numbers.tolist()
+        if len(calls) == 1:
+            got.extend(numbers[:100])
+            raise KeyboardInterrupt  # Ctrl-C while the sink writes: 100 rows made it
+        got.extend(n for n in numbers if n >= len(got))  # as the file's writer skips them
+
+    r = Recorder(3 * BUFFER, K, 1, sink)
+    with pytest.raises(KeyboardInterrupt):
+        for row in range(2 * BUFFER):
+            r.record(row, 1, row + 1, 1, [0.0, 0.0], float(row), [0.0, 0.0], [0.0, 0.0], 0.1)
+    r.close()
+    assert got == list(range(len(got))) and len(got) >= BUFFER

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import tracemalloc
 
+import numpy as np
 import pytest
 
 from analytic_sgd.errors import DivergenceError, OptionError, RunTooLargeError
@@ -37,6 +38,7 @@ def test_streaming_memory_does_not_grow_with_the_steps(tmp_path):
         tracemalloc.stop()
         return top
 
+    peak(1_600_000)  # warm: the engine picked for the long run compiles (numba) on first use
     small, large = peak(400_000), peak(1_600_000)  # 1.2 and 4.8 million steps
     assert large < 1.3 * small, (small, large)
     in_memory = 4.8e6 * 8 * 11  # the kept columns of every step, had they been kept
@@ -69,3 +71,22 @@ def test_formats_are_csv_or_json():
     assert stream_format("a.JSON") == "json" and stream_format("rows.txt") == "csv"
     with pytest.raises(OptionError, match="format must be csv or json"):
         stream_format("a.csv", "latex")
+
+
+def test_rows_handed_twice_to_the_file_are_written_once(tmp_path):
+    from analytic_sgd.files import AtomicFile
+    from analytic_sgd.render.table_stream import _Writer
+
+    p = example_problem("worked-linear", epochs=4)
+    traj = p.run("float64")
+    out = AtomicFile(tmp_path / "t.csv")
+    writer = _Writer(out, "csv", p, 1)
+    writer(traj.head(5))
+    writer(traj.head(8))   # rows 0-4 again (an interrupted hand-over), then 5-7
+    writer(traj.head(8))   # nothing new
+    twice = traj.head(12)
+    twice.index = np.array([*range(11), 10])  # the held step handed twice after an interruption
+    writer(twice)
+    out.commit()
+    assert (tmp_path / "t.csv").read_text() == table_csv(traj.head(11))
+    assert (writer.rows, writer.last) == (11, 11)

@@ -98,6 +98,9 @@ def _write_file(args) -> int:
 def _write(args) -> int:
     from ..golden import write_all
 
+    if Path(args.write).is_file() and not args.write.endswith(".json"):
+        raise OptionError(f"--write {args.write}: golden files end in .json, and {args.write} is "
+                          "another file (it is left as it is); give FILE.json or a folder")
     if _one_file(args.write):
         return _write_file(args)
     if _given(args):

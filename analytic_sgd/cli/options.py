@@ -15,7 +15,6 @@ from ..conventions.arithmetic import (
     FLOAT_READINGS,
     decimal_reason,
     get_arithmetic,
-    read_decimal,
 )
 from ..conventions.assignments import read_assignments
 from ..conventions.loss import LOSSES
@@ -183,11 +182,13 @@ def _lr(args):
     return torch_schedule(args.schedule, base.strip())
 
 
-def problem_from_args(args):
+def problem_from_args(args, *, dtype=None):
     """The Problem the options describe: an example (default worked-linear) with overrides.
 
     Numbers stay the text typed; the Settings and the BatchPlan check them (their errors
-    name the field, which ``flag_message`` turns into the flag)."""
+    name the field, which ``flag_message`` turns into the flag). ``dtype``: a float run's
+    dtype, into which ``--data`` is read by numpy's reader alone; None (exact runs, and
+    the commands that also run the exact reference) reads every cell's exact value too."""
     overrides = {
         "lr": _lr(args), "momentum": args.momentum, "dampening": args.dampening,
         "weight_decay": args.weight_decay,
@@ -204,10 +205,8 @@ def problem_from_args(args):
     if args.init:
         problem = problem.replace(init=name_values("--init", args.init, problem.model))
     if args.data:
-        ds = read_csv(args.data, problem.model.input_names)
-        x_exact = [[read_decimal(cell) for cell in row] for row in ds.x_text]
-        x_exact = [r[0] for r in x_exact] if len(ds.inputs) == 1 else x_exact
-        problem = problem.replace(x=ds.x, y=ds.y, x_exact=x_exact,
-                                  y_exact=[read_decimal(cell) for cell in ds.y_text],
+        ds = read_csv(args.data, problem.model.input_names, exact=dtype is None,
+                      dtype=dtype or "float64")
+        problem = problem.replace(x=ds.x, y=ds.y, x_exact=ds.x_exact, y_exact=ds.y_exact,
                                   name=str(args.data))
     return problem

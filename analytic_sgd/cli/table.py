@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import AnalyticSGDError, DivergenceError
-from ..numeric.moment_engine import ENGINES
+from ..numeric.engines import ENGINES
 from .options import (
     add_arithmetic_option,
     add_problem_options,
@@ -21,6 +21,7 @@ from .options import (
     problem_from_args,
     warn,
 )
+from .progress import Phases
 
 
 def add_parser(sub):
@@ -32,8 +33,9 @@ def add_parser(sub):
     add_problem_options(p)
     add_arithmetic_option(p)
     p.add_argument("--engine", default="auto", choices=list(ENGINES),
-                   help="elementwise (batch by batch), moments (every batch at once, for models "
-                   "linear in their parameters) or auto (default: moments for long float runs)")
+                   help="elementwise (batch by batch), compiled (the same steps as machine code, bit for "
+                   "bit; extra fast), moments (every batch at once, for models linear in their "
+                   "parameters) or auto (default: the cheapest by estimate)")
     p.add_argument("--format", choices=["text", "markdown", "latex", "csv", "json"],
                    help="text (default), markdown, latex, csv or json; with --out csv (default) "
                    "or json")
@@ -46,6 +48,8 @@ def add_parser(sub):
                    "(CSV, or JSON for FILE.json): memory stays flat for any number of steps")
     p.add_argument("--max-memory", metavar="SIZE", help="refuse a run estimated above SIZE "
                    "(500M, 2G, ...; default: half the memory available)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print each phase (read, derive, compile, run, write) and its time on stderr")
     return p
 
 
@@ -55,9 +59,14 @@ def run(args) -> int:
 
     digits = None if args.digits is None else positive_int("--digits", args.digits)
     every = 1 if args.every is None else positive_int("--every", args.every)
-    problem = problem_from_args(args)
     arithmetic = arithmetic_from_args(args)
-    warn(problem)
+    phases = Phases(verbose=args.verbose)
+    phases.phase("read")
+    problem = problem_from_args(args, dtype=None if arithmetic.exact else arithmetic.dtype)
+    phases.phase("derive")
+    problem.derivation()
+    warn(problem)  # the stability analysis derives the Hessian
+    phases.phase("compile")
     if args.out is not None:
         if args.digits is not None or args.standalone is not None:
             flag = "--digits" if args.digits is not None else "--standalone"
@@ -65,20 +74,25 @@ def run(args) -> int:
                                    "unrounded rows as CSV or JSON")
         try:
             streamed = stream_table(problem, args.out, args.format, arithmetic, every=every,
-                                    engine=args.engine, max_memory=args.max_memory)
+                                    engine=args.engine, max_memory=args.max_memory, hook=phases)
         except (AnalyticSGDError, KeyboardInterrupt) as exc:
+            phases.finish()
             if getattr(exc, "streamed", None) is not None:
                 exc.note = exc.streamed.describe()  # the second line the command prints
             raise
+        phases.finish()
         print(streamed.describe())
         return 0
     fmt = args.format or "text"
     try:
         traj = problem.run(arithmetic, engine=args.engine, every=every,
-                           max_memory=args.max_memory, printed=True)
+                           max_memory=args.max_memory, printed=True, hook=phases)
     except DivergenceError as exc:
+        phases.finish()
         if exc.trajectory is not None and fmt in ("text", "markdown"):
             sys.stdout.write(render_table(exc.trajectory, fmt, digits))
         raise
+    phases.phase("write")
     sys.stdout.write(render_table(traj, fmt, digits, args.standalone))
+    phases.finish()
     return 0

@@ -50,7 +50,7 @@ from .digits import exact_text, int_text
 
 __all__ = ["Arithmetic", "EXACT", "FLOAT64", "FLOAT32", "ARITHMETICS", "get_arithmetic", "for_dtype",
            "to_exact", "decimal_reason", "read_decimal", "NONFINITE", "FloatReading", "DECIMAL",
-           "BINARY", "FLOAT_READINGS", "get_float_reading", "shortest_decimal"]
+           "BINARY", "FLOAT_READINGS", "get_float_reading", "shortest_decimal", "rational"]
 
 NONFINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
 
@@ -69,6 +69,22 @@ def shortest_decimal(value: float | np.floating) -> str:
 def _finite_float(value: Any) -> float | np.floating:
     if not np.isfinite(value):
         raise DataError(f"{value} has no exact value; exact arithmetic needs finite numbers")
+    return value
+
+
+def rational(p: int, q: int) -> sp.Rational:
+    """The sympy Rational p/q of a fraction already in lowest terms (q > 0): no gcd taken,
+    which costs more than the arithmetic on numbers of many thousand digits.
+
+    >>> rational(-80, 3), rational(1, 2) is sp.S.Half, rational(6, 1)
+    (-80/3, True, 6)
+    """
+    if q == 1:
+        return sp.Integer(p)
+    if p == 1 and q == 2:
+        return sp.S.Half
+    value = sp.Expr.__new__(sp.Rational)  # what Rational() makes after its gcd
+    value.p, value.q = p, q
     return value
 
 
@@ -204,7 +220,7 @@ class Arithmetic:
         if not self.exact:
             with np.errstate(over="ignore"):  # beyond the dtype's range: infinite, reported later
                 try:
-                    return array.astype(self.dtype)
+                    return array.astype(self.dtype, copy=False)  # data are never written
                 except OverflowError:  # an int too large for any float
                     big = max((abs(int(v)) for v in array.flat if isinstance(v, int)), default=0)
                     raise DataError(f"{name} holds an integer of {len(int_text(big)):,} digits, "

@@ -24,12 +24,13 @@ _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _MAX_CHARS, _MAX_EXPONENT = 400, 9999  # bounds that keep Fraction() fast on hostile input
 
 
-def decimal_reason(text: str) -> str | None:
+def decimal_reason(text: str, *, exact: bool = False) -> str | None:
     """None if ``text`` is a finite decimal number, else the reason it is not.
 
     Accepted: digits with an optional sign, decimal point and exponent (``-1.5``, ``.5``,
     ``2.``, ``3E+2``). Refused: NaN and infinity in any spelling, values that overflow a
-    float (``1e999``), hexadecimal, underscores, and everything else float() would take.
+    float (``1e999``; with ``exact``, read as an exact fraction, they are finite decimals and
+    taken), hexadecimal, underscores, and everything else float() would take.
 
     >>> decimal_reason("1e-3") is None, decimal_reason("-Infinity")
     (True, "'-Infinity' is not finite (NaN or infinity); every value must be a finite number")
@@ -43,7 +44,7 @@ def decimal_reason(text: str) -> str | None:
         return f"{text!r} is not a number; write decimals such as 12, -0.5 or 3e-4"
     if len(text) > _MAX_CHARS or (match[1] and abs(int(match[1])) > _MAX_EXPONENT):
         return f"{text[:20]!r}... is too long or its exponent too large; write it shorter"
-    if not math.isfinite(float(text)):
+    if not exact and not math.isfinite(float(text)):
         return f"{text!r} overflows to infinity as a float; every value must be finite"
     return None
 

@@ -31,6 +31,7 @@ epoch, ``+ - * / **`` and the functions exp, log, sqrt, floor, ...; never evalua
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -138,12 +139,19 @@ class Constant:
         return self.text
 
 
+@functools.lru_cache(maxsize=64)
+def _printed(expr: sp.Expr):
+    """The numpy function of a learning-rate expression, printed once per expression."""
+    return sp.lambdify((STEP, EPOCH), expr, modules="numpy")
+
+
 @dataclass(frozen=True)
 class Expression:
     """The learning rate written as an expression in ``t`` and ``epoch``: ``5/(t+50)``."""
 
     text: str
     expr: sp.Expr = field(init=False, repr=False, compare=False)
+    _floats: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         expr = parse_expression(self.text, ("t", "epoch"), (), grammar=LEARNING_RATE)
@@ -154,9 +162,15 @@ class Expression:
         return self.expr.xreplace({STEP: sp.Integer(t), EPOCH: sp.Integer(epoch)})
 
     def floats(self, t: np.ndarray, epoch: np.ndarray) -> np.ndarray:
-        function = sp.lambdify((STEP, EPOCH), self.expr, modules="numpy")
+        function = self._floats
+        if function is None:  # an engine asks block after block; sgd() makes a new value each run
+            function = _printed(self.expr)
+            object.__setattr__(self, "_floats", function)
+        used = self.expr.free_symbols  # a variable the expression does not use is not converted
+        t_ = np.asarray(t, np.float64) if STEP in used else 0.0
+        epoch_ = np.asarray(epoch, np.float64) if EPOCH in used else 0.0
         with np.errstate(all="ignore"):  # a value that is not finite is reported by the caller
-            values = function(np.asarray(t, np.float64), np.asarray(epoch, np.float64))
+            values = function(t_, epoch_)
         return np.broadcast_to(np.asarray(values, np.float64), np.shape(t))
 
     @property

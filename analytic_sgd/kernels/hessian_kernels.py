@@ -28,7 +28,9 @@ from ..symbolic.hessian import hessian_form
 from .elementwise import data_columns, param_values
 from .printers import exact_function, numpy_function
 
-__all__ = ["HessianKernels", "compile_hessian_kernels"]
+__all__ = ["HessianKernels", "compile_hessian_kernels", "HESSIAN_CHUNK"]
+
+HESSIAN_CHUNK = 1 << 16  # rows of the data summed at a time (one chunk: numpy's own sum)
 
 
 @dataclass(frozen=True)
@@ -55,19 +57,25 @@ class HessianKernels:
         if a.exact:
             rows = [self.per_sample(*theta, *(c[i] for c in columns), y[i]) for i in range(n)]
             sums = [sp.Add(*column) for column in zip(*rows)]
-        else:
-            with np.errstate(all="ignore"):
-                terms = self.per_sample(*theta, *columns, y)
-                sums = [a.scalar(np.sum(np.broadcast_to(np.asarray(t, a.dtype), (n,))))
-                        for t in terms]
+        else:  # chunk by chunk: the temporaries stay small whatever the data's size
+            sums = None
+            for start in range(0, n, HESSIAN_CHUNK):
+                part = slice(start, start + HESSIAN_CHUNK)
+                m = len(y[part])
+                with np.errstate(all="ignore"):
+                    terms = self.per_sample(*theta, *(c[part] for c in columns), y[part])
+                    chunk = [np.sum(np.broadcast_to(np.asarray(t, a.dtype), (m,))) for t in terms]
+                sums = chunk if sums is None else [u + v for u, v in zip(sums, chunk)]
+            sums = [a.scalar(v) for v in sums]
         c = self.weight(sp.Integer(n)) if a.exact else a.scalar(self.weight(n))
         f, grad, second = c * sums[0], [c * g for g in sums[1:p + 1]], sums[p + 1:]
         o1, o2 = self.outer1(f), self.outer2(f)
         out = np.empty((p, p), dtype=a.dtype)
-        for j in range(p):
-            for k in range(p):
-                value = o1 * c * second[j * p + k] + o2 * grad[j] * grad[k]
-                out[j, k] = sp.expand(value) if a.exact else value
+        with np.errstate(all="ignore"):  # an overflowing start gives inf/nan: reported above
+            for j in range(p):
+                for k in range(p):
+                    value = o1 * c * second[j * p + k] + o2 * grad[j] * grad[k]
+                    out[j, k] = sp.expand(value) if a.exact else value
         return out
 
 

@@ -10,9 +10,10 @@ function of the parameters whose coefficients are expressions in those sums:
 and the loss's gradient is outer'(R) ∇R (outer' = 1, or 1/(2 sqrt(R)) for RMSE); see
 ``analytic_sgd.kernels.moment_compiler``, which builds these kernels from a Derivation.
 
-Each sum is one product of two of the arrays φ_0, ..., φ_{P-1}, y: ``np.dot`` of the two
-(with ones where one is constant). Full-data sums go through the data in chunks of CHUNK rows
-(fewer in float32, whose dot products accumulate in float32),
+Each sum is one product of two of the arrays φ_0, ..., φ_{P-1}, y, summed by numpy's own
+single-threaded loop (``einsum``: BLAS's threads make small calls slow on a busy machine).
+Full-data sums go through the data in chunks of CHUNK rows (fewer in float32, whose dot
+products accumulate in float32),
 so a computed feature (x**2) never makes a temporary as large as the data and the chunk
 is read from cache by every sum; the chunk results are added pairwise (float32 stays
 float32 and accurate). The loss is Σ r_i² of the residuals r = Φθ - y in the same pass:
@@ -49,17 +50,19 @@ def is_dask(value) -> bool:
     return type(value).__module__.startswith("dask")
 
 
-_ONES: dict = {}
-
-
 def _total(array, dtype):
-    """Σ array_i: a dot product with ones (faster than a pairwise sum) for chunks of numpy."""
+    """Σ array_i: numpy's own single-threaded loop for chunks of numpy (see ``_dot``)."""
     if is_dask(array) or len(array) > CHUNK[dtype]:
         return array.sum()
-    ones = _ONES.get(dtype)
-    if ones is None:
-        ones = _ONES[dtype] = np.ones(CHUNK[dtype], dtype)
-    return np.dot(array, ones[:len(array)])
+    return np.einsum("i->", array)
+
+
+def _dot(a, b):
+    """Σ a_i b_i of one chunk by numpy's own loop (``einsum``), not BLAS: on a machine whose
+    cores are busy, each of a gradient's ~190 small BLAS calls waits for its threads (a
+    gradient slowed 180 times, np.dot of the data 5 times); numpy's loop on cache-resident
+    chunks runs in this thread and slows as np.dot does, at about np.dot's quiet speed."""
+    return np.einsum("i,i->", a, b)
 
 
 def _sum_product(a, b, n: int, dtype):
@@ -69,7 +72,7 @@ def _sum_product(a, b, n: int, dtype):
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         scalar, array = (a, b) if np.ndim(a) == 0 else (b, a)
         return dtype.type(scalar) * _total(array, dtype)
-    return (a * b).sum() if is_dask(a) or is_dask(b) else np.dot(a, b)
+    return (a * b).sum() if is_dask(a) or is_dask(b) else _dot(a, b)
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ class MomentKernels:
             out[k] = _sum_product(arrays[i], arrays[j], len(y), self.dtype)
         if theta is not None:
             r = self.residuals(theta, arrays[:-1], y)
-            out[-1] = np.dot(r, r)
+            out[-1] = _dot(r, r)
         return out
 
     def residuals(self, theta, phi, y):

@@ -30,8 +30,13 @@ from ..conventions.data_values import real_array
 from ..conventions.sampling import RandomStart
 from ..conventions.settings import Settings
 from ..errors import DataError, DivergenceError, OptionError, OptionTypeError
+from ..kernels.moment_kernels import is_dask
+from .compiled_engine import run_compiled
+from .engines import choose_engine, rational_form
+from .exact_engine import run_exact
 from .learning_rate import learning_rates
-from .moment_engine import choose_engine, divergence, irrational, run_moments
+from .moment_engine import divergence, irrational, run_moments
+from .progress import Hook
 from .recorder import Recorder
 from .trajectory import Trajectory
 from .update_rule import SGDRule
@@ -138,41 +143,52 @@ def check_data(kernels, x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine: str = "auto",
-        meta: Mapping[str, Any] | None = None, every: int = 1, sink=None) -> Trajectory:
+        meta: Mapping[str, Any] | None = None, every: int = 1, sink=None,
+        hook: Hook | None = None) -> Trajectory:
     """SGD with ``kernels`` over (x, y), with ``settings`` and the batches of ``plan``.
 
-    ``engine``: ``auto``, ``elementwise`` or ``moments`` (see ``moment_engine``; the moment
-    engine needs kernels compiled with the moment form). ``meta`` is stored in the
+    ``engine``: ``auto``, ``compiled``, ``elementwise`` or ``moments`` (see ``engines``; the
+    moment engine needs kernels compiled with the moment form). ``meta`` is stored in the
     Trajectory. ``every`` and ``sink`` (``Recorder``): keep step 0, every ``every``-th and
-    the last, and hand them to ``sink`` as they are made instead of keeping them. Returns a
-    Trajectory (of the kept rows); raises DivergenceError naming the first step whose values
-    are not finite (the rows before it are handed to the sink first).
+    the last, and hand them to ``sink`` as they are made instead of keeping them. ``hook``
+    hears of phases and progress (``progress.Hook``). Returns a Trajectory (of the kept
+    rows); raises DivergenceError naming the first step whose values are not finite (the
+    rows before it are handed to the sink first).
     """
     if not isinstance(settings, Settings):
         raise OptionError(f"run needs a Settings, got {type(settings).__name__}")
     if not isinstance(plan, BatchPlan):
         raise OptionError(f"run needs a BatchPlan, got {type(plan).__name__}")
-    x, y = check_data(kernels, x, y)
+    lazy = is_dask(x) or is_dask(y)
+    steps = plan.steps(len(y))
+    engine = choose_engine(kernels, engine, steps, plan.batch_size, lazy=lazy)
+    x, y = (x, y) if lazy else check_data(kernels, x, y)
     arithmetic = kernels.arithmetic
     rule = SGDRule(settings, arithmetic)
     theta, generator = start_and_stream(kernels, plan, init)
     orders = plan.epoch_orders(len(y), generator)  # drawn once, whichever engine runs
-    steps = plan.steps(len(y))
-    engine = choose_engine(kernels, engine, steps, plan.batch_size)
     if engine == "moments" and kernels.moments is None:
         raise OptionError("the moment engine needs kernels compiled with the moment form: "
                           "kernels_for(model, loss, arithmetic, with_moments=True)")
     meta = {**(meta or {}), "settings": settings, "batch_size": plan.batch_size,
             "epochs": plan.epochs, "engine": engine}
     if every == 1 and sink is None:
-        traj = Trajectory.empty(steps, kernels, **meta)
+        room = Trajectory.blank if engine == "compiled" else Trajectory.empty
+        traj = room(steps, kernels, **meta)  # the compiled engine writes every row it hands out
     else:
         traj = Recorder(steps, kernels, every, sink, **meta)
+    hook = hook or Hook()
     try:
         if engine == "moments":
+            hook.phase("run")
             run_moments(kernels, x, y, rule, plan, orders, theta, traj)
+        elif engine == "compiled":
+            run_compiled(kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
+        elif arithmetic.exact and not lazy and rational_form(kernels) is not None:
+            run_exact(rational_form(kernels), kernels, x, y, rule, plan, orders, theta, traj,
+                      hook=hook)
         else:
-            _elementwise(kernels, x, y, rule, plan, orders, theta, traj)
+            _elementwise(kernels, x, y, rule, plan, orders, theta, traj, hook)
     except DivergenceError as exc:
         if isinstance(traj, Recorder):  # the rows up to the failing step are handed out
             traj.close(int(exc.trajectory.step_numbers[-1]) + 1)
@@ -184,14 +200,19 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
     return traj.close() if isinstance(traj, Recorder) else traj
 
 
-def _elementwise(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, traj) -> None:
+def _elementwise(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, traj,
+                 hook: Hook) -> None:
     """Batch by batch through the derived kernels and the update rule, into ``traj``."""
     arithmetic, settings = kernels.arithmetic, rule.settings
+    steps = len(traj)
+    hook.phase("run")
     row = 0
-    for epoch, order in enumerate(orders):
-        epoch_batches = plan.cut([order], len(y))[0]  # one epoch at a time: memory stays flat
-        lrs = learning_rates(settings.lr, arithmetic, row, len(epoch_batches), len(epoch_batches))
-        for batch, index in enumerate(epoch_batches, start=1):
+    for epoch, order in enumerate(orders):  # the batches as plan.cut cuts them, one at a time
+        rows = np.arange(len(y), dtype=np.intp) if order is None else order
+        starts = range(0, plan.stop(len(y)), plan.batch_size)
+        lrs = learning_rates(settings.lr, arithmetic, row, len(starts), len(starts))
+        for batch, start in enumerate(starts, start=1):
+            index = rows[start:start + plan.batch_size]
             lr = lrs if np.ndim(lrs) == 0 else lrs[batch - 1]
             value, grad = kernels.loss_and_grad(theta, x[index], y[index], method="elementwise")
             updated = rule.step(theta, grad, lr=lr)
@@ -201,5 +222,7 @@ def _elementwise(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, t
                 raise error
             theta = updated
             row += 1
+            if not row % 256:
+                hook.advance(row, steps)
             if row < len(traj) and not arithmetic.all_rational(theta):
                 raise irrational(row, irrational_cause(kernels, theta))

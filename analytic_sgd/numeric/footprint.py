@@ -10,7 +10,7 @@ batch mean and the data), so its size is measured, not assumed: a short probe ru
 (linear, or geometric when the digits multiply, as for a model not linear in its
 parameters). A table printed from memory costs about ``TEXT_BYTES`` more per number, plus
 its digits. The engines add a fixed working set (the interpreter and its libraries, and
-the moment engine's block of up to BLOCK_STEPS steps); random batch orders add one array
+the moment engine's block of up to ENGINE_BLOCK_STEPS steps); random batch orders add one array
 per epoch (orders in sequence cost nothing).
 
 ``refuse_if_too_large`` refuses a run whose estimate is above the limit (``max_memory``, else
@@ -43,13 +43,13 @@ from .recorder import BUFFER, kept_rows
 
 __all__ = ["Footprint", "estimate", "available_memory", "memory_text", "read_memory",
            "digit_growth", "refuse_if_too_large", "read_every", "MEMORY_FRACTION", "PROBE_STEPS",
-           "TEXT_BYTES", "ENGINE_BYTES", "BLOCK_STEPS"]
+           "TEXT_BYTES", "ENGINE_BYTES", "ENGINE_BLOCK_STEPS"]
 
 MEMORY_FRACTION = 0.5      # a run may use this fraction of the memory available
 PROBE_STEPS = 8            # steps of the probe that measures the digit growth of exact runs
 TEXT_BYTES = 120           # a number printed in a table from memory: its string and list slots
 ENGINE_BYTES = 200 * 2**20  # the interpreter, numpy, sympy and the compiled kernels
-BLOCK_STEPS = 2**20        # the moment engine handles up to about this many steps at once
+ENGINE_BLOCK_STEPS = 2**20        # the moment engine handles up to about this many steps at once
 INT_ROW = 3 * 8            # epoch, batch, n
 OBJECT_BYTES = 140         # a sympy Rational and its two Python ints, without their digits
 BYTES_PER_DIGIT = math.log2(10) / 8
@@ -198,7 +198,7 @@ def estimate(steps: int, params: int, itemsize: int = 8, *, every: int = 1,
     if printed and not streamed:
         per_row += numbers * (TEXT_BYTES + 2 * digits)
     orders = epochs * (epoch_rows * 8 + 112) if epoch_rows else 0  # in order: no list at all
-    block = min(steps, BLOCK_STEPS) * (params * params + 4 * params + 8) * 8 * 2  # its arrays
+    block = min(steps, ENGINE_BLOCK_STEPS) * (params * params + 4 * params + 8) * 8 * 2  # its arrays
     total = ENGINE_BYTES + block + held * per_row + orders
     return Footprint(steps, held if streamed else rows, int(min(total, 2.0**80)), growth,
                      streamed)

@@ -78,9 +78,14 @@ def _checked(schedule: Schedule, arithmetic: Arithmetic, values, t, epoch) -> np
                 raise bad(k, v, "exact arithmetic needs a rational learning rate at every "
                           "step; use float64")
         return out
-    floats = np.array([float(v) for v in values] if isinstance(values, list) else values,
-                      np.float64)
+    floats = np.asarray([float(v) for v in values] if isinstance(values, list) else values,
+                        np.float64)
     limit = min(float(np.finfo(arithmetic.dtype).max), LIMIT)
+    if floats.size and floats.min() > 0 and floats.max() < limit:  # the common case, two passes
+        cast = floats.astype(arithmetic.dtype, copy=False)
+        if cast.dtype == floats.dtype or cast.min() > 0:  # nothing rounded to 0
+            return cast
+    floats = floats.copy()  # values are mended below
     unusable = ~(np.isfinite(floats) & (floats >= 0) & (floats < limit))
     shown: dict[int, Any] = {}  # the exact value, for the message
     if unusable.any() and t is not None:  # rounding may leave an exact 0 at -5.6e-17: ask exactly

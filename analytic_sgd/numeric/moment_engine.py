@@ -12,13 +12,11 @@ the residuals, squared, segment sums (accurate where θᵀSθ - 2θᵀt + u woul
 Batches of more than SMALL_BATCH rows are summed one by one in chunked passes instead.
 Every step is recorded, straight into the Trajectory's columns.
 
-Engines (``sgd(..., engine=)``): ``elementwise`` (the per-sample kernels and
-``SGDRule``, which rounds as torch does), ``moments``, or ``auto``: the moment engine
-in float arithmetic for a model linear in its parameters when the run has at least
-AUTO_MIN_STEPS steps or batches of at least AUTO_MIN_ROWS rows (where it pays for
-compiling the moment form; smaller runs, such as the worked tables and the golden
-files, keep the sequential rule and the rounding of torch's update); elementwise
-otherwise, and always in exact arithmetic.
+Engines (``sgd(..., engine=)``): ``elementwise``, ``compiled``, ``moments`` or ``auto``
+(``analytic_sgd.numeric.engines``: the cheapest by estimate; the moment engine only for
+float runs of a model linear in its parameters with at least 1000 steps or batches of at
+least 4096 rows, so that the worked tables and the golden files keep the sequential rule
+and the rounding of torch's update).
 
 The engines agree to ``|a - b| <= rtol * s_k`` for the parameters, gradients and losses
 of step k, where s_k is the largest magnitude of that quantity over steps 1..k (for the
@@ -49,35 +47,10 @@ from .learning_rate import learning_rates
 from .recurrence import AffineSGD
 from .update_rule import SGDRule
 
-__all__ = ["ENGINES", "choose_engine", "run_moments", "divergence", "irrational"]
+__all__ = ["run_moments", "divergence", "irrational"]
 
-ENGINES = ("auto", "elementwise", "moments")
-AUTO_MIN_STEPS = 1000
-AUTO_MIN_ROWS = 4096
 SMALL_BATCH = 4096  # batches up to this size are summed all at once
-BLOCK_ROWS = 1 << 20  # rows of the epochs handled together
-
-
-def choose_engine(kernels, engine: str, steps: int, batch_size: int) -> str:
-    """``elementwise`` or ``moments`` for a run of ``steps`` batches of ``batch_size`` rows.
-
-    Raises OptionError for an unknown engine, or ``moments`` where it does not apply.
-
-    >>> from analytic_sgd.kernels.cache import kernels_for
-    >>> import analytic_sgd as asgd
-    >>> k = kernels_for(asgd.linear(), asgd.mse, "float32")
-    >>> choose_engine(k, "auto", 3, 3), choose_engine(k, "auto", 10_000, 3)
-    ('elementwise', 'moments')
-    """
-    if engine not in ENGINES:
-        raise OptionError.for_field("engine", engine, f"one of {', '.join(ENGINES)}")
-    small = steps < AUTO_MIN_STEPS and batch_size < AUTO_MIN_ROWS
-    if engine == "elementwise" or (engine == "auto" and (small or kernels.arithmetic.exact)):
-        return "elementwise"
-    if engine == "moments" and not kernels.linear_in_params:
-        raise OptionError("engine='moments' needs a model linear in its parameters; use "
-                          "engine='elementwise'")
-    return "moments" if kernels.linear_in_params else "elementwise"
+BLOCK_ROWS = 1 << 18  # rows of the epochs handled together (larger epochs: in parts)
 
 
 def irrational(row: int, cause: str = "the square root of the loss") -> OptionError:
@@ -143,34 +116,62 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, perms, theta, tra
     full, rest = divmod(stop, batch_size)
     sizes = np.full(full + bool(rest), batch_size)
     sizes[full:] = rest
-    small = batch_size <= SMALL_BATCH or mk.arithmetic.exact  # exact sums need no chunks
-    source = (SmallBatches if small else LargeBatches)(mk, x, y, stop, batch_size)
     state = AffineSGD(rule.settings, mk.arithmetic, theta)
-    per_block, row = max(1, BLOCK_ROWS // stop), 0
-    lr_text = rule.settings.lr.text
-    for first in range(0, plan.epochs, per_block):
-        block = perms[first:first + per_block]
-        count = len(block)
-        idx = None if block[0] is None else np.concatenate([p[:stop] for p in block])
-        steps = count * len(sizes)
+    run = _Blocks(kernels, rule, state, traj, len(sizes))
+    small = batch_size <= SMALL_BATCH or mk.arithmetic.exact  # exact sums need no chunks
+    if stop <= BLOCK_ROWS or not small:  # several whole epochs per block
+        source = (SmallBatches if small else LargeBatches)(mk, x, y, stop, batch_size)
+        per_block = max(1, BLOCK_ROWS // stop)
+        for first in range(0, plan.epochs, per_block):
+            block = perms[first:first + per_block]
+            idx = None if block[0] is None else np.concatenate([p[:stop] for p in block])
+            run.block(source, idx, len(block), sizes,
+                      np.repeat(np.arange(first + 1, first + len(block) + 1), len(sizes)),
+                      np.tile(np.arange(1, len(sizes) + 1), len(block)))
+        return traj
+    # epochs larger than a block: each cut into parts of whole batches, summed part by part
+    per_part = max(1, BLOCK_ROWS // batch_size)
+    for epoch, order in enumerate(perms):
+        for b0 in range(0, len(sizes), per_part):
+            b1 = min(b0 + per_part, len(sizes))
+            rows = slice(b0 * batch_size, min(b1 * batch_size, stop))
+            index = rows if order is None else order[rows]
+            part = sizes[b0:b1]
+            source = SmallBatches(mk, x[index], y[index], int(part.sum()), batch_size)
+            run.block(source, None, 1, part, np.full(len(part), epoch + 1),
+                      np.arange(b0 + 1, b1 + 1))
+    return traj
+
+
+class _Blocks:
+    """Runs blocks of steps on the moment form and records them, from row 0 on."""
+
+    def __init__(self, kernels, rule, state, traj, per_epoch: int) -> None:
+        self.kernels, self.rule, self.state, self.traj = kernels, rule, state, traj
+        self.mk, self.per_epoch, self.row = kernels.moments, per_epoch, 0
+
+    def block(self, source, idx, count: int, sizes, epochs, batches) -> None:
+        """``count`` epochs (or parts of one) of batches of ``sizes`` rows from ``source``."""
+        mk, kernels, rule = self.mk, self.kernels, self.rule
+        steps, row = count * len(sizes), self.row
         counts = np.tile(sizes, count)
-        lr = learning_rates(rule.settings.lr, mk.arithmetic, row, steps, len(sizes))
+        lr = learning_rates(rule.settings.lr, mk.arithmetic, row, steps, self.per_epoch)
         a, c, base = mk.affine(source.sums(idx, count), counts)
         if not mk.affine_loss:
             grad = _unaffine_grad(kernels, mk, a, c, base, counts, source, idx)
-            thetas, grads = state.advance_with(grad, steps, lr)
+            thetas, grads = self.state.advance_with(grad, steps, lr)
         else:
-            thetas = state.advance(a, c, lr)
+            thetas = self.state.advance(a, c, lr)
             with np.errstate(all="ignore"):
                 grads = (np.einsum("ijb,bj->ib", a, thetas[:-1]) - c).T
+        del a, c
         with np.errstate(all="ignore"):
             losses = mk.outer(mk.reduce(source.squares(idx, count, thetas[:-1], counts), counts))
-        traj.write_block(row, np.repeat(np.arange(first + 1, first + count + 1), len(sizes)),
-                         np.tile(np.arange(1, len(sizes) + 1), count), counts, thetas[:-1],
-                         losses, grads, thetas[1:], lr)
+        self.traj.write_block(row, epochs, batches, counts, thetas[:-1], losses, grads, thetas[1:],
+                              lr)
         finite = kernels.arithmetic.finite
         bad = ~(finite(losses) & finite(grads).all(1) & finite(thetas[1:]).all(1))
         if bad.any():
-            raise divergence(traj, row + int(np.argmax(bad)), lr_text, kernels.arithmetic.all_finite)
-        row += steps
-    return traj
+            raise divergence(self.traj, row + int(np.argmax(bad)), rule.settings.lr.text,
+                             kernels.arithmetic.all_finite)
+        self.row += steps

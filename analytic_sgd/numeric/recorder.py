@@ -159,9 +159,10 @@ class Recorder:
         self._count += len(part)
 
     def _flush(self) -> None:
-        if self._buffer:
-            parts, self._buffer, self._buffered = self._buffer, [], 0
+        if self._buffer:  # emptied once the sink has them: an interrupted write is handed again
+            parts = self._buffer
             self.sink(_joined(parts) if len(parts) > 1 else parts[0])
+            self._buffer, self._buffered = [], 0
 
     def close(self, stop: int | None = None) -> Trajectory:
         """Hand out what is held (up to step ``stop``, exclusive, when the run stopped there),

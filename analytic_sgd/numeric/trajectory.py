@@ -92,13 +92,23 @@ class Trajectory:
 
     @classmethod
     def empty(cls, steps: int, kernels, **meta) -> Trajectory:
-        """Room for ``steps`` records of ``kernels``' parameters and arithmetic."""
+        """Room for ``steps`` records of ``kernels``' parameters and arithmetic (zeros)."""
+        return cls._room(steps, kernels, np.zeros, meta)
+
+    @classmethod
+    def blank(cls, steps: int, kernels, **meta) -> Trajectory:
+        """``empty`` without the zeros (``np.empty``: no time spent clearing memory), for an
+        engine that writes every row or hands out only the rows it wrote (the compiled one)."""
+        return cls._room(steps, kernels, np.empty, meta)
+
+    @classmethod
+    def _room(cls, steps: int, kernels, new, meta: dict) -> Trajectory:
         p, dtype = len(kernels.params), kernels.arithmetic.dtype
         meta = {"inputs": kernels.inputs, **meta}
-        return cls(kernels.params, kernels.arithmetic, np.zeros(steps, np.int64),
-                   np.zeros(steps, np.int64), np.zeros(steps, np.int64),
-                   np.zeros((steps, p), dtype), np.zeros(steps, dtype), np.zeros((steps, p), dtype),
-                   np.zeros((steps, p), dtype), meta, np.zeros(steps, dtype))
+        return cls(kernels.params, kernels.arithmetic, new(steps, np.int64),
+                   new(steps, np.int64), new(steps, np.int64),
+                   new((steps, p), dtype), new(steps, dtype), new((steps, p), dtype),
+                   new((steps, p), dtype), meta, new(steps, dtype))
 
     @classmethod
     def from_columns(cls, param_names, arithmetic: str | Arithmetic, **columns) -> Trajectory:
@@ -131,6 +141,16 @@ class Trajectory:
         self.grad[rows], self.updated[rows] = grad, updated
         if self.lr is not None:
             self.lr[rows] = lr
+
+    def block(self, start: int, count: int):
+        """Writable views of rows ``start`` .. ``start + count - 1``: (epoch, batch, n,
+        params, loss, grad, updated, lr), lr None when not recorded, for an engine that fills
+        them in place (the compiled engine; a recorder without this method gets
+        ``write_block`` instead)."""
+        rows = slice(start, start + count)
+        return (self.epoch[rows], self.batch[rows], self.n[rows], self.params[rows],
+                self.loss[rows], self.grad[rows], self.updated[rows],
+                None if self.lr is None else self.lr[rows])
 
     def head(self, rows: int) -> Trajectory:
         """The first ``rows`` records (a copy)."""
@@ -165,6 +185,10 @@ class Trajectory:
 
     def rising_streak(self) -> int:
         """The longest run of steps in a row whose loss is above the step before."""
+        if not self.arithmetic.exact and len(self.loss) > 1:
+            up = np.concatenate([[False], self.loss[1:] > self.loss[:-1], [False]])
+            edges = np.flatnonzero(up[1:] != up[:-1])  # starts and ends of the rising runs
+            return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
         longest = current = 0
         for before, after in zip(self.loss[:-1], self.loss[1:]):
             current = current + 1 if after > before else 0

@@ -31,7 +31,9 @@ from ..conventions.sampling import RandomStart
 from ..conventions.settings import Settings
 from ..errors import AnalyticSGDError, ModelTypeError
 from ..kernels.cache import derivation_for, hessian_kernels_for, kernels_for
+from ..kernels.moment_kernels import is_dask
 from ..numeric.driver import initial_params, run, start_and_stream
+from ..numeric.engines import choose_engine
 from ..numeric.footprint import (
     PROBE_STEPS,
     digit_growth,
@@ -41,7 +43,7 @@ from ..numeric.footprint import (
     refuse_if_too_large,
 )
 from ..numeric.learning_rate import learning_rates
-from ..numeric.moment_engine import choose_engine
+from ..numeric.progress import Hook
 from ..numeric.stability import (
     EXACT_BATCHES,
     EXACT_ROWS,
@@ -113,8 +115,11 @@ class Problem:
         return {p: init.get(p, 0) for p in self.model.param_names}
 
     def data(self, arithmetic: str | Arithmetic) -> tuple[Any, Any]:
-        """x and y for ``arithmetic``: the exact twins, when there are any, for exact runs."""
+        """x and y for ``arithmetic``: the exact twins, when there are any, for exact runs;
+        dask arrays as they are (the engines sum them chunk by chunk, or refuse)."""
         a = get_arithmetic(arithmetic)
+        if is_dask(self.x) or is_dask(self.y):
+            return self.x, self.y
         return a.data(self.x, self.x_exact, "x"), a.data(self.y, self.y_exact, "y")
 
     def derivation(self):
@@ -137,7 +142,7 @@ class Problem:
 
     def run(self, arithmetic: str | Arithmetic = "float64", kernels=None, *,
             engine: str = "auto", every: int = 1, sink=None, max_memory: int | str | None = None,
-            printed: bool = False) -> Trajectory:
+            printed: bool = False, hook: Hook | None = None) -> Trajectory:
         """The Trajectory of this problem in ``arithmetic`` (``kernels`` replaces the derived
         ones); the engine is chosen, and its kernels compiled, before the run starts.
 
@@ -145,7 +150,8 @@ class Problem:
         ``max_memory`` (bytes, or ``"2G"``; default half the memory available) is refused
         with RunTooLargeError. ``every``: keep step 0, every ``every``-th and the last;
         ``sink``: hand the kept rows to ``sink`` as they are made (``Recorder``) instead of
-        keeping them; ``printed``: the rows will be printed from memory (counted too)."""
+        keeping them; ``printed``: the rows will be printed from memory (counted too);
+        ``hook`` hears of the run's phases and progress (``analytic_sgd.numeric.progress``)."""
         arithmetic = get_arithmetic(arithmetic)
         every = read_every(every)
         limit = None if max_memory is None else read_memory(max_memory)
@@ -153,7 +159,8 @@ class Problem:
         steps = self.plan.steps(len(y))
         if kernels is None:
             kernels = self.kernels(arithmetic)
-            chosen = choose_engine(kernels, engine, steps, self.plan.batch_size)
+            chosen = choose_engine(kernels, engine, steps, self.plan.batch_size,
+                                   lazy=is_dask(x) or is_dask(y))
             if chosen == "moments":
                 kernels = self.kernels(arithmetic, with_moments=True)
         growth = _probe(self, kernels, x, y) if arithmetic.exact and steps > 2 * PROBE_STEPS \
@@ -165,7 +172,7 @@ class Problem:
         refuse_if_too_large(footprint, limit, exact=arithmetic.exact)
         return run(kernels, x, y, self.settings, self.plan, init=self.init, engine=engine,
                    meta={"model": self.model.text, "loss": self.loss.name}, every=every,
-                   sink=sink)
+                   sink=sink, hook=hook)
 
 
 def _probe(problem: Problem, kernels, x, y):

@@ -35,10 +35,10 @@ __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_
 def table_text(traj, digits: int | None = None) -> str:
     """An aligned table for a terminal, with a note when the loss keeps rising."""
     columns = cells(traj, digits)
-    widths = [max(len(h), *(len(str(v)) for v in vs)) for h, vs in columns]
+    widths = [max(len(h), max(map(len, vs), default=0)) for h, vs in columns]
     lines = ["  ".join(h.rjust(w) for (h, _), w in zip(columns, widths)).rstrip()]
-    for row in range(len(traj)):
-        lines.append("  ".join(str(vs[row]).rjust(w) for (_, vs), w in zip(columns, widths)))
+    row = "  ".join(f"{{:>{w}}}" for w in widths).format  # one call per row, right-aligned
+    lines += [row(*r) for r in zip(*(vs for _, vs in columns))]
     note = rising_note(traj)
     return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
@@ -138,9 +138,18 @@ def csv_rows(traj, varying: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     numbers = traj.step_numbers
-    for k, s in enumerate(traj.steps):
-        values = [*([s.lr] if varying else []), *s.params, s.loss, *s.grad, *s.updated]
-        writer.writerow([int(numbers[k]), s.epoch, s.batch, s.n, *(str(a.json(v)) for v in values)])
+    if a.exact:
+        for k, s in enumerate(traj.steps):
+            values = [*([s.lr] if varying else []), *s.params, s.loss, *s.grad, *s.updated]
+            writer.writerow([int(numbers[k]), s.epoch, s.batch, s.n,
+                             *(str(a.json(v)) for v in values)])
+        return out.getvalue()
+    # float: the JSON numbers (the float64 each value equals), a column at a time
+    columns = [traj.epoch, traj.batch, traj.n, *([traj.lr] if varying else []), *traj.params.T,
+               traj.loss, *traj.grad.T, *traj.updated.T]
+    texts = [c.tolist() if c.dtype.kind == "i" else [repr(v) for v in c.astype(float).tolist()]
+             for c in columns]
+    writer.writerows(zip(numbers.tolist(), *texts))
     return out.getvalue()
 
 

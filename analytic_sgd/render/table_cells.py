@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 from ..conventions.digits import exact_text
 
 __all__ = ["RISING_STEPS", "number_text", "table_columns", "cells", "rising_note"]
@@ -32,24 +34,42 @@ def number_text(v, digits: int | None) -> str:
 def table_columns(traj) -> list[tuple[str, list]]:
     """(header, values) pairs in table order: epoch (if more than one), batch, n, lr (when it
     changes from step to step), grads, after, loss."""
+    return [(head, values.tolist() if values.dtype.kind in "iu" else list(values))
+            for head, values in _column_arrays(traj)]
+
+
+def _column_arrays(traj) -> list[tuple[str, np.ndarray]]:
     names = traj.param_names
     cols = []
     if traj.meta.get("every", 1) > 1:  # only some steps kept: their numbers, from 1
-        cols.append(("step", (traj.step_numbers + 1).tolist()))
+        cols.append(("step", traj.step_numbers + 1))
     if traj.epoch.size and traj.epoch.max() > 1:
-        cols.append(("epoch", traj.epoch.tolist()))
-    cols += [("batch", traj.batch.tolist()), ("n", traj.n.tolist())]
+        cols.append(("epoch", traj.epoch))
+    cols += [("batch", traj.batch), ("n", traj.n)]
     if traj.varying_lr:
-        cols.append(("lr", list(traj.lr)))
-    cols += [(f"dl/d{p}", list(traj.grad[:, j])) for j, p in enumerate(names)]
-    cols += [(f"{p} after", list(traj.updated[:, j])) for j, p in enumerate(names)]
-    cols.append(("loss", list(traj.loss)))
+        cols.append(("lr", np.asarray(traj.lr)))
+    cols += [(f"dl/d{p}", traj.grad[:, j]) for j, p in enumerate(names)]
+    cols += [(f"{p} after", traj.updated[:, j]) for j, p in enumerate(names)]
+    cols.append(("loss", traj.loss))
     return cols
 
 
-def cells(traj, digits):
-    return [(head, [v if isinstance(v, int) else number_text(v, digits) for v in values])
+def cells(traj, digits) -> list[tuple[str, list[str]]]:
+    """(header, texts): every cell of ``table_columns`` as text (``number_text``)."""
+    if traj.arithmetic.dtype == np.float64:  # Python floats: repr is the shortest round trip
+        return [(head, _float_texts(values, digits)) for head, values in _column_arrays(traj)]
+    return [(head, [str(v) if isinstance(v, int) else number_text(v, digits) for v in values])
             for head, values in table_columns(traj)]
+
+
+def _float_texts(values: np.ndarray, digits: int | None) -> list[str]:
+    """float64 (and integer) cells as ``number_text`` writes them, a column at a time."""
+    if values.dtype.kind in "iu":
+        return list(map(str, values.tolist()))
+    floats = values.astype(np.float64).tolist()
+    if digits is None:
+        return list(map(float.__repr__, floats))
+    return list(map(f"{{:.{digits}f}}".format, floats))
 
 
 def rising_note(traj) -> str:

@@ -26,8 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import OptionError
 from ..files import AtomicFile
+from ..numeric.trajectory import Trajectory
 from .table import csv_header, csv_rows, table_head, table_steps
 
 __all__ = ["stream_table", "Streamed", "STREAM_FORMATS", "stream_format"]
@@ -77,16 +80,27 @@ class _Writer:
         self.started = False
 
     def __call__(self, block) -> None:
+        """Write the rows of ``block`` not written yet: a block handed again after an
+        interruption (Ctrl-C during a write) is written from where the file stopped."""
+        numbers = block.step_numbers
+        before = np.maximum.accumulate(np.concatenate([[self.last - 1], numbers[:-1]]))
+        fresh = numbers > before  # a step not written yet, each once, in order
+        if not fresh.all():
+            if not fresh.any():
+                return
+            block = _rows(block, np.flatnonzero(fresh))
+            numbers = block.step_numbers
         if not self.started:
             self._start(block)
         if self.fmt == "csv":
-            self.out.write(csv_rows(block, self.varying))
-        else:
-            for k, step in enumerate(table_steps(block, self.varying)):
-                text = textwrap.indent(json.dumps(step, indent=2), "    ")
-                self.out.write((",\n" if self.rows or k else "") + text)
-        self.rows += len(block)
-        self.last = int(block.step_numbers[-1]) + 1
+            text = csv_rows(block, self.varying)
+            self.out.write(text)
+            self.rows, self.last = self.rows + len(block), int(numbers[-1]) + 1
+            return
+        for k, step in enumerate(table_steps(block, self.varying)):
+            text = textwrap.indent(json.dumps(step, indent=2), "    ")
+            self.out.write((",\n" if self.rows else "") + text)
+            self.rows, self.last = self.rows + 1, int(numbers[k]) + 1
 
     def _start(self, block) -> None:
         self.started = True
@@ -105,18 +119,18 @@ class _Writer:
 
 def stream_table(problem, path: str | Path, fmt: str | None = None,
                  arithmetic: Any = "float64", *, every: int = 1, engine: str = "auto",
-                 max_memory: int | str | None = None) -> Streamed:
+                 max_memory: int | str | None = None, hook=None) -> Streamed:
     """Run ``problem`` in ``arithmetic`` and write its table to ``path`` as the rows are made
     (module docstring); returns the ``Streamed`` summary. Raises what the run raises (its
     ``streamed`` attribute then says what the file holds) and FileSystemError naming the
-    path."""
+    path. ``hook`` hears of the run's phases and progress (``analytic_sgd.numeric.progress``)."""
     fmt = stream_format(path, fmt)
     steps = problem.plan.steps(len(problem.y))
     out = AtomicFile(path)
     writer = _Writer(out, fmt, problem, every)
     try:
-        problem.run(arithmetic, engine=engine, every=every, sink=writer,
-                           max_memory=max_memory)
+        problem.run(arithmetic, engine=engine, every=every, sink=writer, max_memory=max_memory,
+                    hook=hook)
     except BaseException as exc:
         if not writer.started:  # refused or failed before any row: no file at all
             out.discard()
@@ -129,3 +143,12 @@ def stream_table(problem, path: str | Path, fmt: str | None = None,
     writer.finish(None)
     out.commit()
     return Streamed(out.path, writer.rows, steps, writer.last, every)
+
+
+def _rows(block, rows: np.ndarray):
+    """The rows ``rows`` of ``block``, with their step numbers."""
+    cut = {k: getattr(block, k)[rows] for k in ("epoch", "batch", "n", "params", "loss", "grad",
+                                                "updated")}
+    lr = None if block.lr is None else block.lr[rows]
+    return Trajectory(block.param_names, block.arithmetic, **cut, meta=block.meta, lr=lr,
+                      index=block.step_numbers[rows])
