@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
+from model_strategies import expressions
 
 import analytic_sgd as asgd
 from analytic_sgd.numeric import compiled_engine
@@ -13,20 +14,7 @@ from analytic_sgd.numeric import compiled_engine
 pytest.importorskip("numba")
 
 COLUMNS = ("epoch", "batch", "n", "params", "loss", "grad", "updated", "lr")
-LEAVES = st.sampled_from(["w", "k", "x", "2", "0.5", "3"])
-
-
-def combine(children):
-    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/"]), children).map(
-        lambda t: f"({t[0]} {t[1]} {t[2]})")
-    power = st.tuples(children, st.sampled_from(["2", "3", "w", "x"])).map(
-        lambda t: f"({t[0]})**{t[1]}")
-    call = st.tuples(st.sampled_from(["exp", "sin", "tanh", "cos"]),
-                     children).map(lambda t: f"{t[0]}({t[1]})")
-    return binary | power | call
-
-
-EXPRESSIONS = st.recursive(LEAVES, combine, max_leaves=5)
+EXPRESSIONS = expressions(max_leaves=5)
 OPTIONS = st.fixed_dictionaries({
     "lr": st.sampled_from(["0.01", "0.003", "5/(t+50)", "0.02*0.9**epoch"]),
     "momentum": st.sampled_from([0.0, 0.9]), "dampening": st.sampled_from([0.0, 0.3]),

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from model_strategies import expressions
 
 import analytic_sgd as asgd
 
-LEAVES = st.sampled_from(["w", "k", "x", "2", "0.5", "3"])
-
-
-def combine(children):
-    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/"]), children).map(
-        lambda t: f"({t[0]} {t[1]} {t[2]})")
-    power = st.tuples(children, st.sampled_from(["2", "3", "w", "x"])).map(
-        lambda t: f"({t[0]})**{t[1]}")
-    call = st.tuples(st.sampled_from(["exp", "sin", "tanh", "cos"]), children).map(
-        lambda t: f"{t[0]}({t[1]})")
-    return binary | power | call
-
-
-EXPRESSIONS = st.recursive(LEAVES, combine, max_leaves=6)
+EXPRESSIONS = expressions(max_leaves=6)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True,
