@@ -23,7 +23,10 @@ import io
 import json
 
 from ..errors import MissingExtraError, OptionError
-from .table_cells import RISING_STEPS, cells, number_text, rising_note, table_columns
+from .column_text import float_cells, int_cells
+from .column_text import lines as text_lines
+from .float_text import float_texts
+from .table_cells import RISING_STEPS, cells, column_cells, number_text, rising_note, table_columns
 from .table_latex import booktabs
 
 __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
@@ -34,12 +37,18 @@ __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_
 
 def table_text(traj, digits: int | None = None) -> str:
     """An aligned table for a terminal, with a note when the loss keeps rising."""
+    note = rising_note(traj)
+    fast = column_cells(traj) if digits is None and len(traj) else None
+    if fast is not None:  # a column at a time, as bytes (render/column_text.py)
+        widths = [max(len(h), c.width) for h, c in fast]
+        head = "  ".join(h.rjust(w) for (h, _), w in zip(fast, widths)).rstrip()
+        body = text_lines([c for _, c in fast], widths).decode()
+        return f"{head}\n{body}{note}\n" if note else f"{head}\n{body}"
     columns = cells(traj, digits)
     widths = [max(len(h), max(map(len, vs), default=0)) for h, vs in columns]
     lines = ["  ".join(h.rjust(w) for (h, _), w in zip(columns, widths)).rstrip()]
     row = "  ".join(f"{{:>{w}}}" for w in widths).format  # one call per row, right-aligned
     lines += [row(*r) for r in zip(*(vs for _, vs in columns))]
-    note = rising_note(traj)
     return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
 
@@ -147,10 +156,16 @@ def csv_rows(traj, varying: bool) -> str:
     # float: the JSON numbers (the float64 each value equals), a column at a time
     columns = [traj.epoch, traj.batch, traj.n, *([traj.lr] if varying else []), *traj.params.T,
                traj.loss, *traj.grad.T, *traj.updated.T]
-    texts = [c.tolist() if c.dtype.kind == "i" else [repr(v) for v in c.astype(float).tolist()]
-             for c in columns]
-    writer.writerows(zip(numbers.tolist(), *texts))
-    return out.getvalue()
+    # numbers need no quoting: the lines are joined as they are (what csv.writer writes)
+    fast = [float_cells(c) for c in columns if c.dtype.kind == "f"] if len(traj) else [None]
+    if all(c is not None for c in fast):  # a column at a time, as bytes
+        made = iter(fast)
+        columns = [int_cells(c) if c.dtype.kind in "iu" else next(made)
+                   for c in [numbers, *columns]]
+        return text_lines(columns, None, b",").decode()
+    texts = [list(map(str, c.tolist())) if c.dtype.kind in "iu" else float_texts(c)
+             for c in [numbers, *columns]]
+    return "".join(line + "\n" for line in map(",".join, zip(*texts)))
 
 
 def table_pandas(traj):

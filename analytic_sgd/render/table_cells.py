@@ -12,8 +12,11 @@ from fractions import Fraction
 import numpy as np
 
 from ..conventions.digits import exact_text
+from .column_text import Cells, float_cells, int_cells
+from .float_text import float_texts
 
-__all__ = ["RISING_STEPS", "number_text", "table_columns", "cells", "rising_note"]
+__all__ = ["RISING_STEPS", "number_text", "table_columns", "cells", "column_cells",
+           "rising_note"]
 
 RISING_STEPS = 3  # a note is added when the loss rises this many steps in a row
 
@@ -62,14 +65,27 @@ def cells(traj, digits) -> list[tuple[str, list[str]]]:
             for head, values in table_columns(traj)]
 
 
+def column_cells(traj) -> list[tuple[str, Cells]] | None:
+    """(header, Cells) of a float64 table's columns, unrounded (``column_text``); None
+    unless the table is float64 and orjson is installed (then ``cells`` is the way)."""
+    if traj.arithmetic.dtype != np.float64:
+        return None
+    out = []
+    for head, values in _column_arrays(traj):
+        column = int_cells(values) if values.dtype.kind in "iu" else float_cells(values)
+        if column is None:
+            return None
+        out.append((head, column))
+    return out
+
+
 def _float_texts(values: np.ndarray, digits: int | None) -> list[str]:
     """float64 (and integer) cells as ``number_text`` writes them, a column at a time."""
     if values.dtype.kind in "iu":
         return list(map(str, values.tolist()))
-    floats = values.astype(np.float64).tolist()
     if digits is None:
-        return list(map(float.__repr__, floats))
-    return list(map(f"{{:.{digits}f}}".format, floats))
+        return float_texts(values)
+    return list(map(f"{{:.{digits}f}}".format, values.astype(np.float64).tolist()))
 
 
 def rising_note(traj) -> str:
