@@ -44,7 +44,7 @@ def odd_trajectory(rows: int, seed: int) -> Trajectory:
 
 
 @pytest.mark.parametrize("render", [table_text, table_csv])
-@pytest.mark.parametrize("rows, seed", [(1, 0), (5, 1), (column_text.BLOCK_ROWS + 3, 2)])
+@pytest.mark.parametrize("rows, seed", [(1, 0), (5, 1), (column_text.LAYOUT_ROWS + 3, 2)])
 def test_odd_values_print_as_cell_by_cell(render, rows, seed, monkeypatch):
     fast, slow = both(render, odd_trajectory(rows, seed), monkeypatch)
     assert fast == slow

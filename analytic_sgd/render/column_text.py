@@ -27,9 +27,9 @@ import numpy as np
 
 from .float_text import POSITIONAL_BELOW
 
-__all__ = ["Cells", "float_cells", "int_cells", "lines", "BLOCK_ROWS"]
+__all__ = ["Cells", "float_cells", "int_cells", "lines", "LAYOUT_ROWS"]
 
-BLOCK_ROWS = 1 << 14  # rows laid out at a time (index arrays of a few MB)
+LAYOUT_ROWS = 1 << 14  # rows laid out at a time (index arrays of a few MB)
 _COMMA, _SPACE, _NEWLINE = 44, 32, 10
 
 
@@ -110,8 +110,8 @@ def lines(columns: list[Cells], widths: list[int] | None, sep: bytes = b"  ") ->
     right-aligned to its column's width in ``widths``, or (None) as long as its text."""
     rows = len(columns[0].sizes)
     parts = []
-    for first in range(0, rows, BLOCK_ROWS):
-        block = slice(first, min(rows, first + BLOCK_ROWS))
+    for first in range(0, rows, LAYOUT_ROWS):
+        block = slice(first, min(rows, first + LAYOUT_ROWS))
         sizes = [c.sizes[block] for c in columns]
         slots = sizes if widths is None else [np.full(len(sizes[0]), w) for w in widths]
         length = sum(slots) + len(sep) * (len(columns) - 1) + 1
