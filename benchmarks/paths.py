@@ -101,8 +101,9 @@ def bench_cli_data(quick: bool) -> list[tuple]:
         rows.append((f"time: CLI `table --data` at {big_n:.0e} rows less at {small_n} rows / "
                      "(numpy.loadtxt + sgd())", extra / t["api"],
                      f"{t['big']:.2f} s - {t['small']:.2f} s vs {t['api']:.2f} s", ("<=", 2)))
+        floats = traj.loss.size + traj.grad.size + traj.updated.size  # the float columns shown
         rows.append((f"time: of which the text table of {len(traj):,} rows (render_table: "
-                     f"{7 * len(traj):,} shortest round-trip decimals) / (numpy.loadtxt + sgd())",
+                     f"{floats:,} shortest round-trip decimals) / (numpy.loadtxt + sgd())",
                      t["print"] / t["api"], f"{t['print']:.2f} s", None))
         big.unlink()
         n = 10**6 if quick else 5_150_000
@@ -174,7 +175,8 @@ def bench_compiled(quick: bool) -> list[tuple]:
             if name.startswith("nonlinear"):
                 window = x[:3000], y[:3000]
                 slow = in_turns({"e": lambda k=kernels, w=window, s=s, p=p: drive(
-                    k, *w, s, p, engine="elementwise")}, 1 if quick else 3)["e"] / 1000
+                    k, *w, s, p, engine="elementwise")}, 1 if quick else 3)["e"]
+                slow /= p.steps(len(window[1]))  # seconds per step
                 rows.append((f"time per step: elementwise / compiled engine, {label}",
                              slow / (t["ours"] / steps), f"elementwise {slow * 1e6:.1f} µs",
                              (">=", 100)))
@@ -215,19 +217,23 @@ def bench_exact(quick: bool) -> list[tuple]:
     xt, yt = exact_data()
     rows = []
 
+    per_epoch = -(-len(xt) // 3)
+
     def ours(steps):
         return asgd.sgd(asgd.linear(), "mse", xt, yt, lr="0.01", batch_size=3,
-                        epochs=steps // 10, arithmetic="exact")
+                        epochs=steps // per_epoch, arithmetic="exact")
     steps = 300 if quick else 1500
     t = in_turns({"fraction": lambda: fraction_loop(xt, yt, steps), "ours": lambda: ours(steps)},
                  1 if quick else 3)
     traj, ref = ours(steps), fraction_loop(xt, yt, steps)
-    same = all(Fraction(int(s.loss.p), int(s.loss.q)) == r[0] and [Fraction(int(v.p), int(v.q))
-               for v in s.updated] == [r[3], r[4]] for s, r in zip(traj.steps, ref))
-    rows.append((f"time: plain Fraction loop / exact run, linear MSE, batch 3, {steps} steps "
+    same = len(traj) == len(ref) and all(
+        Fraction(int(s.loss.p), int(s.loss.q)) == r[0] and [Fraction(int(v.p), int(v.q))
+                                                             for v in s.updated] == [r[3], r[4]]
+        for s, r in zip(traj.steps, ref))
+    rows.append((f"time: plain Fraction loop / exact run, linear MSE, batch 3, {len(traj)} steps "
                  f"({'equal exactly' if same else '**not equal**'})", t["fraction"] / t["ours"],
                  f"ours {t['ours']:.2f} s, Fraction loop {t['fraction']:.2f} s", (">=", 2)))
-    short, long = (200, 1000) if quick else (1000, 5000)
+    short, long = (k // per_epoch * per_epoch for k in ((200, 1000) if quick else (1000, 5000)))
     times = {k: in_turns({"ours": lambda k=k: ours(k)}, 1)["ours"] for k in (short, long)}
     exponent = math.log(times[long] / times[short]) / math.log(long / short)
     for k in (short, long):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -38,17 +37,6 @@ except ImportError:  # torch is optional: its rows are skipped
 README = Path(__file__).with_name("README.md")
 TOP_README = ROOT / "README.md"  # its Speed section holds the same table
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
-
-
-def median_time(fn, repeat: int) -> float:
-    """The median wall time of ``fn()`` in seconds over ``repeat`` calls (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 # -- driver -------------------------------------------------------------------------------
@@ -105,7 +93,7 @@ def bench_driver(quick: bool) -> list[tuple]:
         if torch is not None and dtype == "float32":
             window = 300 if quick else 2000
             for name, make in (("idiomatic", torch_idiomatic), ("manual slicing", torch_manual)):
-                theirs = median_time(make(x, y, window), 3 if quick else 5) / window
+                theirs = in_turns({"t": make(x, y, window)}, 3 if quick else 5)["t"] / window
                 rows.append((f"steps/s: driver float32 (compiled) / torch {name} (float32)",
                              theirs / per_step, f"torch {theirs * 1e6:.1f} µs/step",
                              (">=", 900) if name == "idiomatic" else None))

@@ -42,3 +42,15 @@ def test_exact_runs_and_unknown_engines():
     assert choose_engine(kernels, "auto", 10**7, 3) == "elementwise"
     with pytest.raises(asgd.OptionError, match="engine must be one of auto, compiled"):
         choose_engine(kernels, "numba", 3, 3)
+
+
+def test_auto_picks_only_an_engine_the_kernels_can_run():
+    from analytic_sgd.numeric.driver import run
+
+    plain = asgd.kernels_for(asgd.linear(), asgd.mse, "float64")  # no moment form
+    assert plain.moments is None
+    x = np.arange(9.0)
+    traj = run(plain, x, 2 * x + 10, asgd.Settings(lr=0.01), asgd.BatchPlan(3, epochs=5000))
+    assert traj.meta["engine"] != "moments" and len(traj) == 15000
+    with pytest.raises(asgd.OptionError, match="moment form"):
+        choose_engine(plain, "moments", 15000, 3)

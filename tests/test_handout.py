@@ -150,3 +150,8 @@ def test_the_handout_of_a_csv_problem_has_no_errata(tmp_path):
     assert cli(["handout", "--data", str(data), "--batch-size", "3", "--out", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert "Errata" not in page and re.search(r"<math", page)
+
+
+def test_the_handout_of_an_example_with_a_random_start_and_no_errata():
+    page = handout_html(example_problem("geron-batch-gd"))
+    assert "Errata" not in page and "geron-batch-gd" in page

@@ -6,6 +6,7 @@ classes live in lower layers that never import the renderers)."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from fractions import Fraction
 
@@ -30,7 +31,16 @@ def shell():
 
 
 def test_import_registers_with_a_running_shell_and_not_without_one():
-    assert register_notebook_display() is False or "IPython" in sys.modules
+    pytest.importorskip("IPython")
+    code = ("import sys, analytic_sgd\n"
+            "from analytic_sgd.render.notebook import register_notebook_display as r\n"
+            "without = r()\n"
+            "from IPython.core.interactiveshell import InteractiveShell\n"
+            "InteractiveShell.instance()\n"
+            "print(without, r(), 'IPython' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True", "True"]
 
 
 def test_the_shell_shows_a_derivation_as_latex_and_markdown(shell):

@@ -29,3 +29,11 @@ def test_model_and_loss_by_name():
     assert p.loss is asgd.sse and p.model.param_names == ("c0", "c1", "c2")
     with pytest.raises(asgd.ModelError):
         example_problem(model="cubic")
+
+
+def test_a_random_start_is_shown_as_the_run_draws_it():
+    p = example_problem("geron-sgd")
+    first = p.run("float64").params[0]
+    assert list(p.start) == list(p.model.param_names)
+    assert [p.start[n] for n in p.model.param_names] == first.tolist()
+    assert "start w=" in repr(p)

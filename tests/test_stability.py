@@ -45,7 +45,7 @@ def test_momentum_moves_the_bound_and_enters_the_epoch_map():
     assert heavy.max_stable_lr == pytest.approx(1.5 * plain.max_stable_lr, rel=1e-12)
     assert plain.verdict == "diverges" and heavy.verdict == "converges"
     loss = example_problem("noisy-quadratic", lr="0.3", momentum="0.5", epochs=300).run().loss
-    assert loss[-1] < 1e-3 * loss[0] or loss[-1] < loss[0]
+    assert loss[-1] < loss[0]
 
 
 def test_nonlinear_models_are_local_and_the_hessian_matches_torch():

@@ -167,9 +167,6 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
     rule = SGDRule(settings, arithmetic)
     theta, generator = start_and_stream(kernels, plan, init)
     orders = plan.epoch_orders(len(y), generator)  # drawn once, whichever engine runs
-    if engine == "moments" and kernels.moments is None:
-        raise OptionError("the moment engine needs kernels compiled with the moment form: "
-                          "kernels_for(model, loss, arithmetic, with_moments=True)")
     meta = {**(meta or {}), "settings": settings, "batch_size": plan.batch_size,
             "epochs": plan.epochs, "engine": engine}
     if every == 1 and sink is None:
@@ -184,11 +181,12 @@ def run(kernels, x, y, settings: Settings, plan: BatchPlan, *, init=None, engine
             run_moments(kernels, x, y, rule, plan, orders, theta, traj)
         elif engine == "compiled":
             run_compiled(kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
-        elif arithmetic.exact and not lazy and rational_form(kernels) is not None:
-            run_exact(rational_form(kernels), kernels, x, y, rule, plan, orders, theta, traj,
-                      hook=hook)
-        else:
-            _elementwise(kernels, x, y, rule, plan, orders, theta, traj, hook)
+        else:  # exact runs of a rational loss in plain rationals, the others batch by batch
+            rational = rational_form(kernels) if arithmetic.exact and not lazy else None
+            if rational is not None:
+                run_exact(rational, kernels, x, y, rule, plan, orders, theta, traj, hook=hook)
+            else:
+                _elementwise(kernels, x, y, rule, plan, orders, theta, traj, hook)
     except DivergenceError as exc:
         if isinstance(traj, Recorder):  # the rows up to the failing step are handed out
             traj.close(int(exc.trajectory.step_numbers[-1]) + 1)

@@ -80,9 +80,12 @@ def _compilable(kernels) -> bool:
     return True
 
 
-def choose_engine(kernels, engine: str, steps: int, batch_size: int, *, lazy: bool = False) -> str:
+def choose_engine(kernels, engine: str, steps: int, batch_size: int, *, lazy: bool = False,
+                  compile_moments: bool = False) -> str:
     """``elementwise``, ``compiled`` or ``moments`` for ``steps`` batches of ``batch_size``
-    rows (``lazy``: the data are dask arrays).
+    rows (``lazy``: the data are dask arrays). The moment engine is one to choose when the
+    kernels hold the moment form, or when ``compile_moments``: the caller compiles it if
+    this picks it.
 
     Raises OptionError for an unknown engine or one that does not apply,
     MissingExtraError for ``compiled`` without numba, DataError for dask data an engine
@@ -104,6 +107,10 @@ def choose_engine(kernels, engine: str, steps: int, batch_size: int, *, lazy: bo
     if engine == "moments" and not kernels.linear_in_params:
         raise OptionError("engine='moments' needs a model linear in its parameters; use "
                           "engine='elementwise'")
+    moments = kernels.linear_in_params and (kernels.moments is not None or compile_moments)
+    if (engine == "moments" or lazy) and not moments:
+        raise OptionError("the moment engine needs kernels compiled with the moment form: "
+                          "kernels_for(model, loss, arithmetic, with_moments=True)")
     if engine == "compiled":
         from .compiled_module import module_text
         from .numba_support import require_numba
@@ -119,7 +126,7 @@ def choose_engine(kernels, engine: str, steps: int, batch_size: int, *, lazy: bo
         return "moments"
     costs = {"elementwise": estimated_seconds("elementwise", steps, batch_size)}
     big = steps >= AUTO_MIN_STEPS or batch_size >= AUTO_MIN_ROWS
-    if kernels.linear_in_params and big:
+    if moments and big:
         costs["moments"] = estimated_seconds("moments", steps, batch_size)
     if min(costs.values()) > COMPILED_LOAD and _compilable(kernels):
         from .compiled_module import is_cached

@@ -108,7 +108,11 @@ class Problem:
 
     @property
     def start(self) -> dict:
-        """The start values by parameter name (the given ones, zeros for the others)."""
+        """The start values by parameter name (the given ones, zeros for the others; a
+        ``RandomStart`` drawn as the run draws it, first from the plan's stream)."""
+        if isinstance(self.init, RandomStart):
+            drawn = self.init.draw(self.plan.rng, self.plan.generator(), self.model.param_names)
+            return {p: drawn[p] for p in self.model.param_names}
         init = self.init or {}
         if not isinstance(init, Mapping):
             init = dict(zip(self.model.param_names, init))
@@ -159,9 +163,9 @@ class Problem:
         steps = self.plan.steps(len(y))
         if kernels is None:
             kernels = self.kernels(arithmetic)
-            chosen = choose_engine(kernels, engine, steps, self.plan.batch_size,
-                                   lazy=is_dask(x) or is_dask(y))
-            if chosen == "moments":
+            engine = choose_engine(kernels, engine, steps, self.plan.batch_size,
+                                   lazy=is_dask(x) or is_dask(y), compile_moments=True)
+            if engine == "moments":
                 kernels = self.kernels(arithmetic, with_moments=True)
         growth = _probe(self, kernels, x, y) if arithmetic.exact and steps > 2 * PROBE_STEPS \
             else None

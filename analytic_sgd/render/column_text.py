@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .float_text import POSITIONAL_BELOW
+from .float_text import repr_rows
 
 __all__ = ["Cells", "float_cells", "int_cells", "lines", "LAYOUT_ROWS"]
 
@@ -83,9 +83,7 @@ def float_cells(values: np.ndarray) -> Cells | None:
         return None
     values = np.ascontiguousarray(values, np.float64)
     cells = _from_json(orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY), len(values))
-    size = np.abs(values)
-    with np.errstate(invalid="ignore"):
-        own = np.flatnonzero(~np.isfinite(values) | ((size < POSITIONAL_BELOW) & (size > 0)))
+    own = repr_rows(values)
     if not len(own):
         return cells
     texts = [repr(v).encode() for v in values[own].tolist()]

@@ -39,8 +39,8 @@ class Erratum:
 def _own(problem) -> bool:
     """True when ``problem`` is a named example with the example's own model and loss."""
     ex = EXAMPLES.get(problem.name)
-    return ex is not None and problem.model == model_from_name(ex.model) and \
-        problem.loss is get_loss(ex.loss)
+    return ex is not None and problem.name in _MAKERS and \
+        problem.model == model_from_name(ex.model) and problem.loss is get_loss(ex.loss)
 
 
 def _worked_linear(problem) -> list[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["float_texts", "POSITIONAL_BELOW"]
+__all__ = ["float_texts", "repr_rows", "POSITIONAL_BELOW"]
 
 POSITIONAL_BELOW = 1e-4  # repr writes nonzero magnitudes below this with an exponent
 
@@ -36,9 +36,14 @@ def float_texts(values: np.ndarray) -> list[str]:
     if not floats:
         return []
     texts = orjson.dumps(floats).decode()[1:-1].split(",")
-    size = np.abs(values)
-    with np.errstate(invalid="ignore"):
-        own = ~np.isfinite(values) | ((size < POSITIONAL_BELOW) & (size > 0))
-    for k in np.flatnonzero(own).tolist():
+    for k in repr_rows(values).tolist():
         texts[k] = repr(floats[k])
     return texts
+
+
+def repr_rows(values: np.ndarray) -> np.ndarray:
+    """The rows whose text orjson writes otherwise than ``repr``: magnitudes below
+    POSITIONAL_BELOW (but 0), NaN and the infinities (JSON's ``null``)."""
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        return np.flatnonzero(~np.isfinite(values) | ((size < POSITIONAL_BELOW) & (size > 0)))

@@ -157,12 +157,9 @@ def csv_rows(traj, varying: bool) -> str:
     columns = [traj.epoch, traj.batch, traj.n, *([traj.lr] if varying else []), *traj.params.T,
                traj.loss, *traj.grad.T, *traj.updated.T]
     # numbers need no quoting: the lines are joined as they are (what csv.writer writes)
-    fast = [float_cells(c) for c in columns if c.dtype.kind == "f"] if len(traj) else [None]
-    if all(c is not None for c in fast):  # a column at a time, as bytes
-        made = iter(fast)
-        columns = [int_cells(c) if c.dtype.kind in "iu" else next(made)
-                   for c in [numbers, *columns]]
-        return text_lines(columns, None, b",").decode()
+    fast = [int_cells(c) if c.dtype.kind in "iu" else float_cells(c) for c in [numbers, *columns]]
+    if len(traj) and all(c is not None for c in fast):  # a column at a time, as bytes
+        return text_lines(fast, None, b",").decode()
     texts = [list(map(str, c.tolist())) if c.dtype.kind in "iu" else float_texts(c)
              for c in [numbers, *columns]]
     return "".join(line + "\n" for line in map(",".join, zip(*texts)))
