@@ -156,9 +156,6 @@ class FileSystemError(AnalyticSGDError, OSError):
         super().__init__(message)
         self.path = path
 
-    def __str__(self) -> str:
-        return self.args[0] if self.args else ""
-
 
 class MissingExtraError(AnalyticSGDError, ImportError):
     """An optional dependency is not installed; the message names the extra."""

@@ -82,7 +82,6 @@ def test_examples_lists_one_line_each(capsys):
 
 
 BAD = [
-    (["--batch-size", "0"], "--batch-size"),
     (["--batch-size", "-3"], "--batch-size"),
     (["--batch-size", "2.5"], "whole number"),
     (["--lr", "nan"], "--lr 'nan' must be a finite number >= 0"),

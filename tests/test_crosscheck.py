@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import needs_backend as needs
 from helpers import run
 
 from analytic_sgd.crosscheck import BACKENDS, check, crosscheck, plan_backends, reference_for
@@ -15,16 +16,6 @@ from analytic_sgd.golden.store import SHIPPED as WRITE_UPS  # the write-ups' fou
 from analytic_sgd.kernels.elementwise import Kernels
 from analytic_sgd.problems.examples import EXAMPLES
 from analytic_sgd.problems.problem import example_problem
-
-FRAMEWORKS = {"torch": "torch", "jax": "jax", "optax": "optax", "autograd": "autograd",
-              "finite-difference": None}
-
-
-
-
-def needs(backend):
-    if FRAMEWORKS[backend]:
-        pytest.importorskip(FRAMEWORKS[backend])
 
 
 def reference(name, mode, dtype):

@@ -3,6 +3,7 @@ exact one derived by sympy, and the refusals of backends that have none of their
 
 import numpy as np
 import pytest
+from helpers import needs_backend as needs
 from helpers import run
 
 import analytic_sgd as asgd
@@ -13,12 +14,7 @@ from analytic_sgd.crosscheck.tolerance import default_tolerance
 from analytic_sgd.errors import OptionError
 from analytic_sgd.problems.problem import example_problem, make_problem
 
-DERIVATIVES = {"torch": "torch", "jax": "jax", "autograd": "autograd", "finite-difference": None}
-
-
-def needs(backend):
-    if DERIVATIVES[backend]:
-        pytest.importorskip(DERIVATIVES[backend])
+DERIVATIVES = ("torch", "jax", "autograd", "finite-difference")  # the backends with a Hessian
 
 
 def nonlinear():

@@ -3,6 +3,7 @@ cannot compute."""
 
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -107,7 +108,8 @@ def test_scale_of_the_wrong_type(scale):
 
 @pytest.mark.parametrize("scale, expected", [(3, 3), ("1/2", sp.Rational(1, 2)), (0.5,
                          sp.Rational(1, 2)), (Fraction(2, 3), sp.Rational(2, 3)), ("0.1",
-                         sp.Rational(1, 10)), (sp.Rational(5, 4), sp.Rational(5, 4))])
+                         sp.Rational(1, 10)), (sp.Rational(5, 4), sp.Rational(5, 4)),
+                         (np.float32(0.1), sp.Rational(1, 10))])
 def test_scale_kinds(scale, expected):
     assert asgd.Loss("custom", "mean", scale=scale).scale == expected
 

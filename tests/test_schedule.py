@@ -129,3 +129,9 @@ def test_pytorch_schedulers_match_torch_lr_scheduler(spec):
 def test_bad_schedules_name_the_field(spec, message):
     with pytest.raises(asgd.OptionError, match=re.escape(message)):
         torch_schedule(spec, "0.1")
+
+
+def test_a_float32_rate_of_a_scheduler_is_read_by_the_arithmetics_rule():
+    step = asgd.StepLR(np.float32(0.1), gamma=np.float32(0.5), step_size=3)
+    assert step(0, 0) == sp.Rational(1, 10) and step(0, 3) == sp.Rational(1, 20)
+    assert step.text.startswith("0.1;")

@@ -4,26 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
-import numpy as np
 import pytest
 import sympy
+from helpers import G, run_exact
 
 from analytic_sgd.conventions.settings import Settings
 from analytic_sgd.errors import OptionError, OptionTypeError
-from analytic_sgd.numeric.update_rule import SGDRule
-
-P0 = [1, 2]
-G = [2, -4]
-
-
-def run_exact(settings, grads, params=P0):
-    rule = SGDRule(settings, "exact")
-    p = np.array([sympy.Integer(v) for v in params], dtype=object)
-    out = []
-    for g in grads:
-        p = rule.step(p, np.array([sympy.Rational(v) for v in g], dtype=object))
-        out.append([F(int(v.p), int(v.q)) for v in p])
-    return out
 
 
 @pytest.mark.parametrize("options", [dict(lr=F(1, 10)), dict(lr=sympy.Rational(1, 10)),

@@ -228,3 +228,12 @@ def test_a_golden_file_by_path_keeps_its_own_arithmetic():
         assert_trajectory_close(traj, path, rtol=0)
     assert "obtained values written" not in str(info.value)  # never into the package
     assert not list(shipped_directory().glob("*.obtained.json"))
+
+
+def test_exact_values_of_any_length_are_read_as_fractions():
+    from fractions import Fraction
+
+    from analytic_sgd.testing.columns import exact_or_float
+
+    text = "7" * 5000 + "/3"  # beyond the interpreter's 4300-digit limit for int("...")
+    assert exact_or_float(text) == Fraction(7 * (10**5000 - 1) // 9, 3)

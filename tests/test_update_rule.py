@@ -12,25 +12,11 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 import sympy
+from helpers import P0, G, run_exact
 
 from analytic_sgd.conventions.settings import Settings
 from analytic_sgd.errors import DataError, OptionError
 from analytic_sgd.numeric.update_rule import SGDRule, sgd_update
-
-P0 = [1, 2]
-G = [2, -4]
-
-
-def run_exact(settings: Settings, grads, params=P0):
-    """Params after each step, in exact arithmetic, as Fractions."""
-    rule = SGDRule(settings, "exact")
-    p = np.array([sympy.Integer(v) for v in params], dtype=object)
-    out = []
-    for g in grads:
-        p = rule.step(p, np.array([sympy.Rational(v) for v in g], dtype=object))
-        assert all(isinstance(v, sympy.Rational) for v in p)
-        out.append([F(int(v.p), int(v.q)) for v in p])
-    return out
 
 
 def run_float(settings: Settings, grads, dtype=np.float64, params=P0):

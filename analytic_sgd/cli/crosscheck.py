@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from ..conventions.arithmetic import decimal_reason
-from ..errors import OptionError
-from .options import UsageError, add_problem_options, problem_from_args, warn
+from .options import UsageError, add_problem_options, problem_from_args, tolerance, warn
 
 AGAINST = ("torch", "jax", "optax", "autograd", "finite-difference", "all")
 
@@ -57,16 +55,6 @@ def add_parser(sub):
     return p
 
 
-def _tolerance(name: str, text: str | None) -> float | None:
-    if text is None:
-        return None
-    reason = decimal_reason(text.strip())
-    if reason is not None or float(text) < 0:
-        raise OptionError(f"{name} {text!r} must be a finite number >= 0"
-                          + (f"; {reason}" if reason else ""))
-    return abs(float(text))
-
-
 def run(args) -> int:
     from ..crosscheck import crosscheck, is_user_backend, plan_backends
     from ..crosscheck.summary import render_report
@@ -74,7 +62,7 @@ def run(args) -> int:
     if args.against not in AGAINST and not is_user_backend(args.against):
         raise UsageError(f"analytic-sgd crosscheck: --against {args.against!r}: choose one of "
                          f"{', '.join(AGAINST)}, or MODULE:CALLABLE (your own function)")
-    atol, rtol = _tolerance("--atol", args.atol), _tolerance("--rtol", args.rtol)
+    atol, rtol = tolerance("atol", args.atol), tolerance("rtol", args.rtol)
     problem = problem_from_args(args)
     if args.mode == "trajectory":  # the other modes run no SGD
         warn(problem)

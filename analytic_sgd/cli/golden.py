@@ -13,13 +13,12 @@ written atomically.
 from __future__ import annotations
 
 import argparse
-import math
 import time
 from pathlib import Path
 
 from ..conventions.arithmetic import ARITHMETICS
 from ..errors import OptionError
-from .options import PROBLEM_ARGS, add_problem_options, problem_from_args
+from .options import PROBLEM_ARGS, add_problem_options, problem_from_args, tolerance
 
 SHOWN = 20  # differences printed per file
 
@@ -44,16 +43,6 @@ def add_parser(sub):
     p.add_argument("--rtol", default="0", help="float files: relative tolerance (default 0)")
     p.add_argument("--atol", default="0", help="float files: absolute tolerance (default 0)")
     return p
-
-
-def _tolerance(name: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise OptionError(f"{name} {text!r} must be a finite number >= 0")
-    return value
 
 
 def _examples(args) -> list[str]:
@@ -131,7 +120,7 @@ def _check(args) -> int:
     from ..golden import ARITHMETICS as FILES
     from ..golden import file_name, shipped_directory
 
-    rtol, atol = _tolerance("--rtol", args.rtol), _tolerance("--atol", args.atol)
+    rtol, atol = tolerance("rtol", args.rtol), tolerance("atol", args.atol)
     if _given(args):
         raise OptionError(f"--check takes the problem from the golden files; "
                           f"{', '.join(_given(args))} cannot change it")

@@ -19,7 +19,7 @@ from ..conventions.arithmetic import (
 from ..conventions.assignments import read_assignments
 from ..conventions.loss import LOSSES
 from ..conventions.sampling import RNGS, SAMPLERS
-from ..conventions.schedule import torch_schedule
+from ..conventions.schedule import check_number, torch_schedule
 from ..errors import OptionError
 from ..problems.data import read_csv
 from ..problems.examples import EXAMPLES, get_example
@@ -27,7 +27,8 @@ from ..problems.problem import example_problem
 
 __all__ = ["UsageError", "FLAGS", "PROBLEM_ARGS", "flag_message", "add_model_options",
            "add_problem_options", "add_arithmetic_option", "problem_from_args", "whole_number",
-           "positive_int", "name_values", "warn_if_unstable", "warn", "arithmetic_from_args"]
+           "positive_int", "tolerance", "name_values", "warn_if_unstable", "warn",
+           "arithmetic_from_args"]
 
 # the field a value object names in its errors -> the flag that sets it
 FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
@@ -39,7 +40,7 @@ FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
          "lr schedule": "--schedule", "sample": "--sample", "rng": "--rng",
          "exercises": "--exercises", "standalone": "--standalone", "every": "--every",
          "max_memory": "--max-memory", "exact_floats": "--exact-floats", "format": "--format",
-         "init": "--init", "model": "--model"}
+         "init": "--init", "model": "--model", "rtol": "--rtol", "atol": "--atol"}
 # the attribute of the parsed arguments that holds each field's text
 _ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
 # the attributes add_problem_options sets, other than --example
@@ -59,6 +60,13 @@ def flag_message(exc: OptionError, args: argparse.Namespace | None) -> str:
         return str(exc)
     text = getattr(args, _ARGS[exc.field], None) if args is not None else None
     return exc.naming(FLAGS[exc.field], text if isinstance(text, str) else None)
+
+
+def tolerance(field: str, text: str | None) -> float | None:
+    """``--rtol`` or ``--atol`` (``field``: rtol, atol) as a float, None staying None;
+    OptionError naming the field (``flag_message`` names the flag) for anything but a
+    finite number >= 0."""
+    return None if text is None else abs(float(check_number(field, text)))
 
 
 def whole_number(name: str, text: str) -> int:

@@ -202,9 +202,7 @@ class BatchPlan:
         """Each epoch's rows (None: in order, no index array at all); random rows are drawn
         from ``generator`` (default: a new one of this plan)."""
         self._check_rows(n)
-        if self.orders is None and not self.random:
-            return InOrder(self.epochs)
-        return [order for order in self._orders(n, generator)]
+        return self._orders(n, generator)
 
     def batches(self, n: int, generator: Any = None) -> list[list[np.ndarray]]:
         """``result[e][b]``: the row indices (``np.intp``) of batch b of epoch e; random rows
@@ -226,7 +224,7 @@ class BatchPlan:
             raise OptionError(f"drop_last with batch_size {self.batch_size} > {n} rows leaves "
                               "no batch: lower the batch size or keep the last batch")
 
-    def _orders(self, n: int, generator: Any = None) -> list[np.ndarray]:
+    def _orders(self, n: int, generator: Any = None) -> Sequence[np.ndarray | None]:
         if self.orders is not None:
             many, draws = len(self.orders) > 1, self.stop(n) if self.sample.replacement else None
             checked = [_check_order(o, n, f"the order for epoch {i + 1}" if many else "the order",
@@ -236,7 +234,7 @@ class BatchPlan:
             generator = self.generator() if generator is None else generator
             return [self.sample.epoch(self.rng, generator, n, self.stop(n))
                     for _ in range(self.epochs)]
-        return [np.arange(n, dtype=np.intp) for _ in range(self.epochs)]
+        return InOrder(self.epochs)  # no index arrays: cut() makes a batch's rows as needed
 
 
 def batch_orders(n: int, batch_size: int, *, epochs: int = 1, shuffle: bool = False,

@@ -17,10 +17,11 @@ from fractions import Fraction
 
 from ..errors import DataError
 
-__all__ = ["decimal_reason", "read_decimal"]
+__all__ = ["decimal_reason", "read_decimal", "decimal_fraction"]
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_PLAIN = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?")  # a decimal without exponent
 _MAX_CHARS, _MAX_EXPONENT = 400, 9999  # bounds that keep Fraction() fast on hostile input
 
 
@@ -60,4 +61,21 @@ def read_decimal(text: str) -> Fraction:
     reason = decimal_reason(text) if isinstance(text, str) else "it is not text"
     if reason:
         raise DataError(f"cannot read {text!r} exactly: {reason}")
-    return Fraction(text)
+    return decimal_fraction(text)
+
+
+def decimal_fraction(text: str) -> Fraction:
+    """The exact value of a decimal text ``decimal_reason`` accepted: plain decimals
+    (``-12.50``) by integer arithmetic, which is several times faster than ``Fraction``'s
+    own parser, the others (exponents) by ``Fraction``.
+
+    >>> decimal_fraction("-12.50"), decimal_fraction("1e-3")
+    (Fraction(-25, 2), Fraction(1, 1000))
+    """
+    plain = _PLAIN.fullmatch(text)
+    if plain is None:
+        return Fraction(text)
+    sign, whole, frac = plain.groups()
+    frac = frac or ""
+    value = Fraction(int(whole + frac or "0"), 10 ** len(frac))
+    return -value if sign == "-" else value

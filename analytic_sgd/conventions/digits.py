@@ -16,6 +16,7 @@ and conquer, about as fast as ``str`` itself), and never change the interpreter'
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 from typing import Any
@@ -25,13 +26,9 @@ __all__ = ["int_text", "rational_text", "exact_text", "read_int", "read_fraction
 SAFE_DIGITS = 4000  # pieces of at most this many digits are converted by str() and int()
 _SAFE_BITS = int(SAFE_DIGITS * 3.32)  # an int of fewer bits has fewer than SAFE_DIGITS digits
 _FRACTION = re.compile(r"\s*([+-]?)(\d+)(?:/(\d+))?\s*")
-_POWERS: dict[int, int] = {}
-
-
+@functools.lru_cache(maxsize=64)  # the powers a run's numbers share, not one per number
 def _power(k: int) -> int:
-    if k not in _POWERS:
-        _POWERS[k] = 10**k
-    return _POWERS[k]
+    return 10**k
 
 
 def int_text(n: int) -> str:

@@ -39,6 +39,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import OptionError, OptionTypeError
+from .arithmetic import shortest_decimal
 
 __all__ = ["Loss", "Term", "Reduction", "Outer", "RESIDUAL", "TERMS", "REDUCTIONS", "OUTERS",
            "LOSSES", "mse", "rmse", "sse", "half_mse", "half_sse", "get_loss",
@@ -159,7 +160,7 @@ def _scale(value: Any) -> sp.Rational:
         raise OptionTypeError.for_field("loss scale", value, accepted)
     try:
         if isinstance(value, (float, np.floating)):
-            value = repr(float(value))  # the decimal it prints as
+            value = shortest_decimal(value)  # the decimal it prints as, in its own precision
         q = Fraction(value) if not isinstance(value, sp.Rational) else Fraction(int(value.p),
                                                                                int(value.q))
     except (ValueError, ZeroDivisionError):

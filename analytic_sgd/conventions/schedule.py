@@ -43,7 +43,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import OptionError, OptionTypeError
-from .arithmetic import decimal_reason
+from .arithmetic import decimal_reason, shortest_decimal
 from .parse import LEARNING_RATE, parse_expression
 
 __all__ = ["Schedule", "Constant", "Expression", "StepLR", "MultiStepLR", "ExponentialLR",
@@ -100,16 +100,19 @@ def check_number(field: str, value: Any, *, minimum: Any = 0) -> Any:
 
 
 def _exactly(value: Any) -> Fraction:
-    """A checked number as a Fraction: a float is the decimal it prints as."""
+    """A checked number as a Fraction: a float is the shortest decimal that prints as it (in
+    its own precision: ``np.float32(0.1)`` is 1/10), the arithmetic's rule."""
     if isinstance(value, (float, np.floating)):
-        return Fraction(repr(float(value)))
+        return Fraction(shortest_decimal(value))
     if isinstance(value, sp.Rational):
         return Fraction(int(value.p), int(value.q))
     return Fraction(value)
 
 
 def _text(value: Any) -> str:
-    return repr(float(value)) if isinstance(value, (float, np.floating)) else str(value)
+    if isinstance(value, (float, np.floating)):  # the shortest decimal, written as floats print
+        return repr(float(shortest_decimal(value)))
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -138,8 +139,7 @@ def _short(value, digits) -> str:
     return fm.text(fm.M(value))
 
 
-def _tables(problem) -> list[str]:
-    case = _case(problem)
+def _tables(problem, case, runs, has_errata: bool) -> list[str]:
     tables = case.tables if case is not None else ()
     out = ["<h2>5. The table, batch by batch</h2>",
            _p("Each row: the gradient and the loss at the parameters before the update, and the "
@@ -147,10 +147,10 @@ def _tables(problem) -> list[str]:
     traj = None
     for table in tables or [None]:
         arithmetic, digits = ("float64", 4) if table is None else (table.arithmetic, table.digits)
-        traj = problem.run(arithmetic)
+        traj = runs(arithmetic)
         caption = "In float64, rounded to 4 decimals:" if table is None else table.caption
         out += [_p(caption), table_html(traj, digits)]
-        if table is not None and table.digits is not None and errata(problem):
+        if table is not None and table.digits is not None and has_errata:
             out.append(_p(published_rounding(problem, table.digits)))
     note = stability_note(problem, traj)
     if note:
@@ -158,16 +158,15 @@ def _tables(problem) -> list[str]:
     return out
 
 
-def _figures(problem) -> list[str]:
+def _figures(problem, runs) -> list[str]:
     out = ["<h2>6. Pictures</h2>"]
-    for caption, uri in pictures(problem, problem.run("float64")):
+    for caption, uri in pictures(problem, runs("float64")):
         out.append(f'<figure><img src="{uri}" alt="{html.escape(caption)}">'
                    f"<figcaption>{html.escape(caption)}</figcaption></figure>")
     return out
 
 
-def _errata(problem) -> list[str]:
-    notes = errata(problem)
+def _errata(notes) -> list[str]:
     if not notes:
         return []
     return [f"<h2>7. Errata of the published write-up ({html.escape(notes[0].source)})</h2>",
@@ -189,7 +188,9 @@ def handout_html(problem) -> str:
                f"{problem.settings.lr.text}, batch size {plan.batch_size}, {plan.epochs} "
                f"epoch{'s' if plan.epochs > 1 else ''}.")]
     body += _derivation(d) + _nodes(d, problem) + _chain_rule(d) + _first_step(d, problem, digits)
-    body += _tables(problem) + _figures(problem) + _errata(problem)
+    runs = functools.cache(problem.run)  # each arithmetic run once: tables and pictures share it
+    notes = errata(problem)
+    body += _tables(problem, case, runs, bool(notes)) + _figures(problem, runs) + _errata(notes)
     return document(f"SGD by hand: {problem.name}", body)
 
 

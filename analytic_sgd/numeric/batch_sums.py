@@ -17,7 +17,20 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["segment_sums", "SmallBatches", "LargeBatches"]
+__all__ = ["batch_sizes", "segment_sums", "SmallBatches", "LargeBatches"]
+
+
+def batch_sizes(stop: int, size: int) -> np.ndarray:
+    """The rows of each batch of an epoch of ``stop`` rows in batches of ``size``: whole
+    batches, then the shorter last one if any.
+
+    >>> batch_sizes(7, 3).tolist()
+    [3, 3, 1]
+    """
+    full, rest = divmod(stop, size)
+    sizes = np.full(full + bool(rest), size)
+    sizes[full:] = rest
+    return sizes
 
 STRIDED = 16  # batches up to this size are summed by adding strided slices
 
@@ -128,10 +141,7 @@ class LargeBatches(_Batches):
         return [c[rows] for c in self.columns], self.y[rows]
 
     def sums(self, idx, epochs: int) -> list:
-        full, rest = divmod(self.stop, self.size)
-        sizes = np.full(full + bool(rest), self.size)
-        sizes[full:] = rest
-        sizes = np.tile(sizes, epochs)
+        sizes = np.tile(batch_sizes(self.stop, self.size), epochs)
         return list(np.stack([self.mk.sums(*self._columns(idx, k, s), which=self.which)[:-1]
                               for k, s in enumerate(sizes)], axis=1))
 

@@ -66,7 +66,7 @@ def run_compiled(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, t
     n, total = len(y), len(traj)
     xs = np.ascontiguousarray(x.reshape(n, -1), dtype)
     ys = np.ascontiguousarray(y, dtype)
-    c = rule._c
+    c = rule.constants
     settings = np.array([c["weight_decay"], c["momentum"], c["1-dampening"]], dtype)
     plain = not (rule.settings.maximize or c["weight_decay"] != 0 or c["momentum"] != 0)
     plain = plain and plan.batch_size < 8

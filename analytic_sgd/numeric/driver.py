@@ -215,7 +215,9 @@ def _elementwise(kernels, x, y, rule: SGDRule, plan: BatchPlan, orders, theta, t
             value, grad = kernels.loss_and_grad(theta, x[index], y[index], method="elementwise")
             updated = rule.step(theta, grad, lr=lr)
             traj.record(row, epoch + 1, batch, len(index), theta, value, grad, updated, lr)
-            error = divergence(traj, row, settings.lr.text, arithmetic.all_finite)
+            finite = arithmetic.all_finite([value, *grad, *updated])  # one check per step
+            error = None if finite else divergence(traj, row, settings.lr.text,
+                                                   arithmetic.all_finite)
             if error is not None:
                 raise error
             theta = updated

@@ -9,15 +9,16 @@ models linear in their parameters; within ``engine_rtol`` of the others).
 ``benchmarks/run.py`` on a 2-core machine (the constants below) and takes the cheapest;
 the compiled engine's estimate includes importing numba and loading its machine code
 from the disk cache, or compiling it when it is not cached, so a short run never pays a
-compile it would not recoup. The moment engine is considered, as before, for float runs
-of at least AUTO_MIN_STEPS steps or batches of at least AUTO_MIN_ROWS rows. Exact runs
+compile it would not recoup. The moment engine is considered for float runs of at least
+AUTO_MIN_STEPS steps or batches of at least AUTO_MIN_ROWS rows when the kernels hold the
+moment form (or the caller compiles it if it is picked: ``compile_moments``). Exact runs
 take the elementwise engine (its exact arithmetic: ``analytic_sgd.numeric.exact_engine``).
 Data in dask arrays take the moment engine, which sums each batch chunk by chunk; the
 others would load the data into memory and refuse instead.
 
 >>> from analytic_sgd.kernels.cache import kernels_for
 >>> import analytic_sgd as asgd
->>> k = kernels_for(asgd.linear(), asgd.mse, "float32")
+>>> k = kernels_for(asgd.linear(), asgd.mse, "float32", with_moments=True)
 >>> choose_engine(k, "auto", 3, 3), choose_engine(k, "auto", 10_000, 3)
 ('elementwise', 'moments')
 """
@@ -40,17 +41,16 @@ COMPILED_LOAD = 0.8   # import numba and load the cached machine code
 COMPILED_BUILD = 4.0  # compile it (the first run of a model, loss and dtype on a machine)
 
 
-def estimated_seconds(engine: str, steps: int, batch_size: int, *, cached: bool = True,
-                      loaded: bool = False) -> float:
+def estimated_seconds(engine: str, steps: int, batch_size: int, *, cached: bool = True) -> float:
     """The estimated time of ``steps`` steps of ``batch_size`` rows with ``engine``
-    (compiled: its machine code ``cached`` on disk, or ``loaded`` in this process already).
+    (compiled: its machine code ``cached`` on disk, loaded first, or compiled).
 
     >>> round(estimated_seconds("elementwise", 1000, 3), 3)
     0.03
     """
     per_step, per_row = COST[engine]
     fixed = 0.0
-    if engine == "compiled" and not loaded:
+    if engine == "compiled":
         fixed = COMPILED_LOAD if cached else COMPILED_BUILD
     return fixed + steps * (per_step + per_row * batch_size)
 

@@ -56,7 +56,7 @@ def run_exact(rk, kernels, x, y, rule, plan, orders, theta, traj, *, hook: Hook 
     columns = [list(map(lambda v: _q(Q, v), c)) for c in (
         [x] if x.ndim == 1 else [x[:, j] for j in range(x.shape[1])])]
     ys = [_q(Q, v) for v in y]
-    settings, c = rule.settings, rule._c
+    settings, c = rule.settings, rule.constants
     wd, mom, damp1 = (_q(Q, c[k]) for k in ("weight_decay", "momentum", "1-dampening"))
     scale = Q(*rk.scale)
     coeffs = [Q(*co) for co in rk.coeffs]  # the loss's scale is in them already

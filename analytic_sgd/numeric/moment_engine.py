@@ -42,7 +42,7 @@ import numpy as np
 
 from ..conventions.batch_plan import BatchPlan
 from ..errors import DivergenceError, OptionError
-from .batch_sums import LargeBatches, SmallBatches
+from .batch_sums import LargeBatches, SmallBatches, batch_sizes
 from .learning_rate import learning_rates
 from .recurrence import AffineSGD
 from .update_rule import SGDRule
@@ -113,9 +113,7 @@ def run_moments(kernels, x, y, rule: SGDRule, plan: BatchPlan, perms, theta, tra
         raise irrational(1)  # the outer function's derivative makes the parameters irrational
     n, batch_size = len(y), plan.batch_size
     stop = plan.stop(n)
-    full, rest = divmod(stop, batch_size)
-    sizes = np.full(full + bool(rest), batch_size)
-    sizes[full:] = rest
+    sizes = batch_sizes(stop, batch_size)
     state = AffineSGD(rule.settings, mk.arithmetic, theta)
     run = _Blocks(kernels, rule, state, traj, len(sizes))
     small = batch_size <= SMALL_BATCH or mk.arithmetic.exact  # exact sums need no chunks

@@ -78,7 +78,7 @@ class Recorder:
         self._buffer: list[Trajectory] = []
         self._buffered = 0
         self._kept: Trajectory | None = None
-        self._tail: Trajectory | None = None  # the last row handed out
+        self._last_part: Trajectory | None = None  # the last rows handed out
         self._count = 0           # rows in _kept
         self.closed = False
         if sink is None:
@@ -138,7 +138,7 @@ class Recorder:
         part = Trajectory(block.param_names, block.arithmetic, **cut, meta=self.meta,
                           index=steps[rows])
         self._last_out = int(steps[rows[-1]])
-        self._tail = _last_row(part)
+        self._last_part = part
         if self.sink is None:
             self._store(part)
         elif len(part) >= BUFFER:
@@ -180,7 +180,7 @@ class Recorder:
         """The kept rows (without a sink), else the last row handed out (its ``final`` is the
         parameters after the run)."""
         if self._kept is None:
-            return self._tail if self._tail is not None else self._empty(0)
+            return self._empty(0) if self._last_part is None else _last_row(self._last_part)
         return self._kept.head(self._count)
 
     @property

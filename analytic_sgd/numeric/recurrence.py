@@ -137,25 +137,24 @@ class AffineSGD:
         self.settings, self.arithmetic = settings, get_arithmetic(arithmetic)
         self.dtype = self.arithmetic.dtype
         self.theta, self.buf = np.asarray(theta, self.dtype), None
-        a, s = self.arithmetic, settings
         # exact arithmetic rounds nothing: the steps one after another give the same values
-        self._scan = _sequential if a.exact else affine_scan
-        if a.exact:  # rationals: the settings as written
-            self.mu, self.wd = a.setting(s.momentum), a.setting(s.weight_decay)
-            self.d, self.sign = 1 - a.setting(s.dampening), -1 if s.maximize else 1
-        else:
-            t = self.dtype.type
-            self.mu, self.wd = t(float(s.momentum)), t(float(s.weight_decay))
-            self.d = t(1 - float(s.dampening))
-            self.sign = t(-1 if s.maximize else 1)
+        self._scan = _sequential if self.arithmetic.exact else affine_scan
+        c = SGDRule(settings, self.arithmetic).constants  # converted as the rule converts them
+        self.mu, self.wd, self.d = c["momentum"], c["weight_decay"], c["1-dampening"]
+        sign = -1 if settings.maximize else 1
+        self.sign = sign if self.arithmetic.exact else self.dtype.type(sign)
+
+    def _hessians(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The identity (P, P, 1) and each step's G = sign·A + weight_decay·I (P, P, B)."""
+        eye = np.eye(a.shape[0], dtype=self.dtype)[:, :, None]
+        g = a * self.sign if self.sign != 1 else a
+        return eye, (g + self.wd * eye if self.wd != 0 else g)
 
     def advance(self, a: np.ndarray, c: np.ndarray, lr) -> np.ndarray:
         """Steps with gradients ``a[:, :, k] @ θ - c[:, k]``; ``a`` (P, P, B), ``c`` (P, B),
         ``lr`` one learning rate or one per step (B,)."""
         p, steps = c.shape
-        eye = np.eye(p, dtype=self.dtype)[:, :, None]
-        g = a * self.sign if self.sign != 1 else a
-        g = g + self.wd * eye if self.wd != 0 else g
+        eye, g = self._hessians(a)
         h = c * self.sign
         out = np.empty((steps + 1, p), self.dtype)
         out[0] = self.theta
@@ -204,10 +203,7 @@ class AffineSGD:
         """The linear part of each step's map of the state (θ, or θ and the momentum buffer)
         for gradients ``a[:, :, k] @ θ - c[:, k]``: (D, D, B). A state's error is multiplied
         by these maps, step after step (the first momentum step, which sets the buffer, aside)."""
-        p = a.shape[0]
-        eye = np.eye(p, dtype=self.dtype)[:, :, None]
-        g = a * self.sign if self.sign != 1 else a
-        g = g + self.wd * eye if self.wd != 0 else g
+        eye, g = self._hessians(a)
         lr = np.asarray(lr, self.dtype)
         return eye - lr * g if self.mu == 0 else self._momentum_maps(g, lr)
 

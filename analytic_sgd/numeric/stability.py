@@ -28,7 +28,7 @@ import numpy as np
 
 from ..conventions.batch_plan import BatchPlan
 from ..conventions.settings import Settings
-from .batch_sums import SmallBatches
+from .batch_sums import SmallBatches, batch_sizes
 from .learning_rate import learning_rates
 from .recurrence import AffineSGD
 
@@ -84,8 +84,7 @@ def batch_hessians(kernels, x, y, plan: BatchPlan, order) -> np.ndarray:
     the moment form: A (P, P, B); ``kernels`` need their moment kernels."""
     mk, n = kernels.moments, len(y)
     stop = plan.stop(n)
-    full, rest = divmod(stop, plan.batch_size)
-    counts = np.array([plan.batch_size] * full + [rest] * bool(rest))
+    counts = batch_sizes(stop, plan.batch_size)
     source = SmallBatches(mk, x, y, stop, plan.batch_size)
     idx = None if order is None else np.asarray(order[:stop])
     return mk.affine(source.sums(idx, 1), counts)[0]

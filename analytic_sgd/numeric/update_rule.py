@@ -74,7 +74,7 @@ class SGDRule:
         c["1-dampening"] = 1 - c["dampening"]
         if not a.exact:
             c = {n: a.scalar(v) for n, v in c.items()}
-        self._c = c
+        self.constants = c  # weight_decay, momentum, dampening, 1-dampening: converted once
         self._fma = {np.dtype(np.float32): fma32, np.dtype(np.float64): fma64}.get(a.dtype) \
             if fma else None
         self._fma = self._fma or _plain_fma
@@ -90,7 +90,7 @@ class SGDRule:
              lr: Any = None) -> np.ndarray:
         """Return the params after step ``t`` (from 0) of epoch ``epoch`` at ``grad``, updating
         the momentum buffer; ``lr`` (converted already) replaces the schedule's value."""
-        c, fma, buf = self._c, self._fma, self.buf
+        c, fma, buf = self.constants, self._fma, self.buf
         params, grad = np.asarray(params, self.dtype), np.asarray(grad, self.dtype)
         if grad.shape != params.shape or (buf is not None and buf.shape != params.shape):
             raise DataError(f"params have shape {params.shape}, grad {grad.shape}, momentum "

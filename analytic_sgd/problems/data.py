@@ -35,21 +35,19 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from ..conventions.arithmetic import decimal_reason
+from ..conventions.decimals import decimal_fraction
 from ..errors import DataError, OptionError
 
 __all__ = ["Dataset", "read_csv"]
 
-_PLAIN = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?")  # a decimal without exponent
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,17 +138,6 @@ def _header(source: str, rows, wanted: tuple[str, ...]) -> tuple[int, list[str]]
     return header_line, names
 
 
-def _exact(cell: str) -> Fraction:
-    """The exact value of a checked decimal cell: plain decimals by integer arithmetic."""
-    plain = _PLAIN.fullmatch(cell)
-    if plain is None:
-        return Fraction(cell)
-    sign, whole, frac = plain.groups()
-    frac = frac or ""
-    value = Fraction(int(whole + frac or "0"), 10 ** len(frac))
-    return -value if sign == "-" else value
-
-
 def _cells(source: str, text: str, wanted, names, exact: bool):
     """Every used cell, checked one by one: (rows of float64 values, rows of Fractions or
     None); DataError naming the first bad cell's line and column."""
@@ -170,7 +157,7 @@ def _cells(source: str, text: str, wanted, names, exact: bool):
                 raise DataError(f"{source}: line {line}: {place}: {reason}")
         values.append([float(cell) for cell in cells])
         if exact:
-            fractions.append([_exact(cell) for cell in cells])
+            fractions.append([decimal_fraction(cell) for cell in cells])
     if not values:
         raise DataError(f"{source}: line {header_line}: no data rows below the header; add at "
                         "least one row of numbers")

@@ -54,7 +54,7 @@ class Block:
 
 
 def partial_tex(of, wrt) -> str:
-    return rf"\frac{{\partial {nt.expr_tex(of)}}}{{\partial {nt.expr_tex(wrt)}}}"
+    return fm.tex(fm.Partial(of, wrt))
 
 
 def yhat() -> fm.M:

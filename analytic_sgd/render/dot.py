@@ -15,8 +15,7 @@ Graphviz's ``dot`` program).
 from __future__ import annotations
 
 from ..errors import MissingExtraError
-from . import notation as nt
-from .mermaid import DATA_STYLE, NODE_STYLE, PARAM_STYLE, node_text, plain
+from .mermaid import DATA_STYLE, NODE_STYLE, PARAM_STYLE, node_text, plain, with_values
 
 __all__ = ["to_dot", "to_svg"]
 
@@ -36,16 +35,6 @@ def _colors(style: str) -> str:
     return f'style=filled, fillcolor="{fill}", color="{stroke}"'
 
 
-def _label(text: str, symbol, values) -> str:
-    if values is None or symbol not in values.value:
-        return text
-    grad = values.grad.get(symbol)
-    lines = [text, f"value {nt.expr_text(values.value[symbol])}"]
-    if grad is not None:
-        lines.append(f"∂l/∂{symbol} = {nt.expr_text(grad)}")
-    return "\n".join(lines)
-
-
 def to_dot(d, values=None) -> str:
     """DOT text of ``d``'s graph, with the values and gradients of ``values`` when given."""
     g = d.graph
@@ -54,13 +43,13 @@ def to_dot(d, values=None) -> str:
              f"  label={_quote('unit nodes, ' + title)};"]
     for s in [*g.inputs, g.target]:
         lines.append(f"  n_{s} [shape=ellipse, {_colors(DATA_STYLE)}, "
-                     f"label={_quote(_label(str(s), s, values))}];")
+                     f"label={_quote(with_values(str(s), s, values))}];")
     for p in g.params:
         lines.append(f"  n_{p} [shape=ellipse, {_colors(PARAM_STYLE)}, "
-                     f"label={_quote(_label(str(p), p, values))}];")
+                     f"label={_quote(with_values(str(p), p, values))}];")
     for node in g.nodes:
         lines.append(f"  n_{node.name} [shape=box, {_colors(NODE_STYLE)}, "
-                     f"label={_quote(_label(node_text(node), node.name, values))}];")
+                     f"label={_quote(with_values(node_text(node), node.name, values))}];")
     lines += [f"  n_{child} -> n_{node.name};" for node in g.nodes for child in node.children]
     lines += [f"  n_{of} -> n_{wrt} [style=dashed, label={_quote(f'∂{of}/∂{wrt} = {plain(e)}')}];"
               for (of, wrt), e in d.used_local.items()]

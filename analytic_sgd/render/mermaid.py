@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from . import notation as nt
 
-__all__ = ["to_mermaid", "label", "plain", "node_text"]
+__all__ = ["to_mermaid", "label", "plain", "node_text", "with_values"]
 
 PARAM_STYLE = "fill:#fde9d0,stroke:#c26b00,color:#000"
 DATA_STYLE = "fill:#dcebfb,stroke:#2f6db5,color:#000"
@@ -52,7 +52,9 @@ def node_text(node) -> str:
     return f"{node.name} = {plain(node.ordered, 'none')}"
 
 
-def _with_values(text: str, symbol, values) -> str:
+def with_values(text: str, symbol, values) -> str:
+    """``text`` of a node or leaf, with its value and ∂l/∂ of it on lines below (``values``:
+    a ``NodeValues``, or None: the text alone)."""
     if values is None or symbol not in values.value:
         return text
     grad = values.grad.get(symbol)
@@ -67,17 +69,16 @@ def to_mermaid(d, values=None) -> str:
     per_sample = [node for node in graph.nodes if node.per_sample]
     batch = [node for node in graph.nodes if not node.per_sample]
     data = [*graph.inputs, graph.target]
+    title = "each sample i" if values is None else f"sample i = {values.sample}"
     lines = ["flowchart LR",
              "    %% solid: forward pass; dashed: backward pass, labelled with the local derivative",
-             '    subgraph sample["each sample i"]']
-    title = "each sample i" if values is None else f"sample i = {values.sample}"
-    lines[2] = f'    subgraph sample["{title}"]'
-    lines += [f"        {_id(s)}([{label(_with_values(str(s), s, values))}])" for s in data]
-    lines += [f"        {_id(node.name)}[{label(_with_values(node_text(node), node.name, values))}]"
+             f'    subgraph sample["{title}"]']
+    lines += [f"        {_id(s)}([{label(with_values(str(s), s, values))}])" for s in data]
+    lines += [f"        {_id(node.name)}[{label(with_values(node_text(node), node.name, values))}]"
               for node in per_sample]
     lines.append("    end")
-    lines += [f"    {_id(p)}([{label(_with_values(str(p), p, values))}])" for p in graph.params]
-    lines += [f"    {_id(node.name)}[{label(_with_values(node_text(node), node.name, values))}]"
+    lines += [f"    {_id(p)}([{label(with_values(str(p), p, values))}])" for p in graph.params]
+    lines += [f"    {_id(node.name)}[{label(with_values(node_text(node), node.name, values))}]"
               for node in batch]
     lines += [f"    {_id(child)} --> {_id(node.name)}" for node in graph.nodes for child in node.children]
     lines += [f"    {_id(of)} -.->|{label(f'∂{of}/∂{wrt} = {plain(expr)}')}| {_id(wrt)}"

@@ -136,12 +136,13 @@ def _tables(case: Case, problem, number: int) -> list[str]:
              "update, and the parameters after it."]
     if case.note:
         parts.append(case.note)
+    has_errata = bool(errata(problem))  # worked out once: it runs the example
     for table in case.tables:
         traj = problem.run(table.arithmetic)
         every = " (it prints every step)" if table.every > 1 else ""
         parts += [table.caption, rt.table_markdown(_rows(traj, table.every), table.digits).rstrip(),
                   f"Reproduce it with `{_command(case, table)}`{every}."]
-        if table.digits is not None and bool(errata(case.problem())):
+        if table.digits is not None and has_errata:
             parts.append(published_rounding(problem, table.digits))
     return parts
 

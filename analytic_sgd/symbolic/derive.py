@@ -32,7 +32,7 @@ from types import MappingProxyType
 import sympy as sp
 
 from ..conventions.loss import Loss, get_loss
-from ..errors import DerivationError, ModelError, OptionError
+from ..errors import DerivationError, ModelTypeError, OptionError
 from .graph import Graph, build_graph
 from .model import Model
 
@@ -174,7 +174,7 @@ def derive(model: Model, loss: Loss | str, *, prove: bool = True) -> Derivation:
     Raises DerivationError if a closed form differs from ``sympy.diff`` of the loss.
     """
     if not isinstance(model, Model):
-        raise ModelError(f"derive needs a Model (linear(), parse_model(...), ...), got "
+        raise ModelTypeError(f"derive needs a Model (linear(), parse_model(...), ...), got "
                          f"{type(model).__name__} {model!r:.60}")
     loss = get_loss(loss)
     graph = build_graph(model, loss)

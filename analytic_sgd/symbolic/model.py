@@ -157,10 +157,10 @@ def parse_model(text: str, params: str | Sequence[str], inputs: Sequence[str] | 
     Model('w*exp(k*x)', inputs=('x',), params=('w', 'k'))
     """
     if not isinstance(text, str):
-        raise ModelError(f"a model's text must be a string such as 'w*x + b', got "
+        raise ModelTypeError(f"a model's text must be a string such as 'w*x + b', got "
                          f"{type(text).__name__} {text!r:.60}")
     if inputs is None:
-        numbered = [k for k in _INPUT.findall(text[:MAX_TEXT])] if isinstance(text, str) else []
+        numbered = _INPUT.findall(text[:MAX_TEXT])
         if any(len(k) > 2 or int(k) > MAX_INPUTS for k in numbered):
             raise ModelError(f"model {text[:60]!r}: inputs are x or x1 .. x{MAX_INPUTS}")
         top = max((int(k) for k in numbered), default=0)

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..conventions.arithmetic import ARITHMETICS
+from ..conventions.digits import read_fraction
 from ..golden import FORMAT, Golden, load_golden
 from ..golden.validate import DocumentValidator
 from ..numeric.trajectory import Trajectory
@@ -67,7 +68,7 @@ def exact_or_float(v: Any) -> Fraction | float:
         return Fraction(int(v.p), int(v.q))
     if isinstance(v, str):
         try:
-            return Fraction(v)
+            return read_fraction(v)  # any length: no 4300-digit limit
         except (ValueError, ZeroDivisionError):
             raise TypeError(f"expected a number, got the text {v[:40]!r} (an irrational "
                             "value is compared through its float64 in a golden file)") from None
