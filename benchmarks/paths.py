@@ -25,6 +25,7 @@ import numpy as np
 
 import analytic_sgd as asgd
 from analytic_sgd.numeric.driver import run as drive
+from analytic_sgd.numeric.loop_twins import loop_twins, twin_primitives
 from analytic_sgd.render.table import render_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +188,32 @@ def bench_compiled(quick: bool) -> list[tuple]:
                        for c in ("params", "loss", "grad", "updated"))
             rows.append((f"bits: compiled engine = elementwise engine, first {len(b)} steps, "
                          f"{label}", None, "bit for bit" if same else "**differ**", None))
+    if not quick and "exp" in loop_twins(np.dtype(np.float32)):
+        bad = exp_f32_mismatches()
+        rows.append(("bits: the compiled engine's float32 exp = np.exp on all 4,294,967,296 "
+                     "float32 inputs", None, "equal" if bad == 0 else f"**{bad:,} differ**",
+                     None))
     return rows
+
+
+def exp_f32_mismatches() -> int:
+    """How many of the 2**32 float32 inputs the float32 exp twin and np.exp differ on (bits)."""
+    from numba import njit
+
+    exp_f32 = twin_primitives().exp_f32
+
+    @njit
+    def run(start, n, out):
+        for i in range(n):
+            out[i] = exp_f32(np.uint32(start + i).view(np.float32))
+    n = 1 << 26
+    bits, out, bad = np.arange(n, dtype=np.uint32), np.empty(n, np.float32), 0
+    with np.errstate(all="ignore"):
+        for c in range(64):
+            run(c * n, n, out)
+            expected = np.exp((bits + np.uint32(c * n)).view(np.float32))
+            bad += int(np.count_nonzero(out.view(np.uint32) != expected.view(np.uint32)))
+    return bad
 
 
 # -- exact runs ---------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ The generated function is ``batch(p_1, .., p_P, xb, yb, a, nb, m, buf, sc, cw, p
 the parameters come as scalars; the batch's ``nb`` rows are ``xb[a:a + nb]`` (N, K) and
 ``yb[a:a + nb]`` (the data itself when the rows are in order, else the gathered rows);
 ``buf`` (B*m,) and ``sc`` (S,) are scratch, ``cw`` the call workspace, ``ptrs`` the
-addresses of the loops in ``BatchSource.loops`` order (three each) then of ``pow``; it
+addresses of the loops in ``BatchSource.loops`` order (three each), then of ``pow``, then of
+the twins' 8-lane functions (from ``ptrs[VEC]``); it
 returns the loss then the gradient, one scalar each (kept in registers by the loop that
 calls it). The module around it (``analytic_sgd.numeric.compiled_module``)
 provides ``DT``, ``np``, ``call_loop``, ``call_pow`` and ``pairwise_sum``. A construct it
@@ -46,7 +47,10 @@ from __future__ import annotations
 import ast
 import inspect
 import operator
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -61,19 +65,23 @@ _OPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
         ast.Mult: ("*", operator.mul), ast.Div: ("/", operator.truediv)}
 _INLINE = {"sqrt": "np.sqrt({})", "abs": "abs({})", "absolute": "abs({})"}
 _REDUCTIONS = {np.mean: "mean", np.sum: "sum"}
+_LOCAL = re.compile(r"\bu_\d+\b")  # a row local of the fused sum loop
+_ROW = re.compile(r"\bi\b")  # the row index in generated code (names are p_*, xb, yb, buf...)
 
 
 @dataclass(frozen=True)
 class BatchSource:
     """The text of the numba function ``batch``; ``loops``: the numpy loops it calls, as
     (ufunc name, which inputs are arrays: 1, or one value: 0); ``buffers``, ``scalars``,
-    ``calls``: the scratch it needs (rows of ``buf``, entries of ``sc``, call sites)."""
+    ``calls``: the scratch it needs (rows of ``buf``, entries of ``sc``, call sites);
+    ``vectors``: the 8-lane functions of its twins, by symbol (addresses at ``ptrs[VEC:]``)."""
 
     text: str
     loops: tuple[tuple[str, tuple[int, ...]], ...]
     buffers: int
     scalars: int
     calls: int
+    vectors: tuple[str, ...] = ()
 
 
 def _refuse(what: str) -> OptionError:
@@ -84,8 +92,11 @@ def _refuse(what: str) -> OptionError:
 class _Emitter:
     """Turns the printed kernels into numba statements; values are (kind, code)."""
 
-    def __init__(self, namespace: dict, dtype: np.dtype, loops: list, *, fused: bool) -> None:
+    def __init__(self, namespace: dict, dtype: np.dtype, loops: list, *, fused: bool,
+                 twins: Mapping[str, Any] | None = None, vectors: list | None = None) -> None:
         self.namespace, self.dtype, self.loops, self.fused = namespace, dtype, loops, fused
+        self.twins, self.vectors = twins or {}, vectors if vectors is not None else []
+        self.row_locals: dict[str, str] = {}  # fused: a twin's value per row, in the sum loop
         self.lines: list[str] = []
         self.kinds: dict[str, tuple[str, object]] = {}
         self.buffers = self.scalars = self.calls = 0
@@ -111,8 +122,15 @@ class _Emitter:
             return code
         k = self.buffers
         self.buffers += 1
-        self.lines += ["    for i in range(nb):", f"        buf[{k} * m + i] = {self.code(value)}"]
+        self.lines += ["    for i in range(nb):", f"        buf[{k} * m + i] = {self.expand(value)}"]
         return f"buf[{k} * m + i]"
+
+    def expand(self, value) -> str:
+        """The value's code with the row locals written out (outside the sum loop)."""
+        code = self.code(value)
+        while _LOCAL.search(code):
+            code = _LOCAL.sub(lambda match: self.row_locals[match.group(0)], code)
+        return code
 
     def scalar(self, value) -> str:
         """The scalar value in a scalar slot (its index)."""
@@ -213,7 +231,37 @@ class _Emitter:
             raise _refuse(f"the function {name!r}")
         if arg[0] == "const":  # numpy would take the Python number as int64 or float64
             raise _refuse(f"{name} of the constant {arg[1]!r}")
+        twin = self.twins.get(function.__name__)
+        if twin is not None and arg[0] == "array":
+            return self.twin(twin, arg)
         return self.loop(function.__name__, [arg])
+
+    def twin(self, twin, arg) -> tuple[str, str]:
+        """A function of a row by its twin (``analytic_sgd.numeric.loop_twins``): a numba
+        function of one value, or an 8-lane function called as numpy's loop calls it (8
+        rows at a time, the lanes past the batch set to ``twin.pad``)."""
+        if twin.scalar:
+            value = ("array", f"{twin.scalar}({self.code(arg)})")
+            if not self.fused:
+                return ("array", self.buffer(value))
+            name = f"u_{len(self.row_locals)}"  # computed once per row in the sum loop
+            self.row_locals[name] = value[1]
+            return ("array", name)
+        row = self.expand(arg)  # the argument at row i (computed in the lanes, not stored)
+        if twin.vector not in self.vectors:
+            self.vectors.append(twin.vector)
+        out = self.buffers
+        self.buffers += 1
+        pad, lanes = f"DT({float(twin.pad)!r})", range(8)
+        self.lines += ["    for c8 in range(0, nb, 8):", "        n8 = min(8, nb - c8)"]
+        self.lines += [f"        v{j} = {_ROW.sub(f'(c8 + {j})', row)} if {j} < n8 else {pad}"
+                       for j in lanes]
+        self.lines.append(f"        {', '.join(f'e{j}' for j in lanes)} = call_vec8("
+                          f"ptrs[VEC + {self.vectors.index(twin.vector)}], "
+                          f"{', '.join(f'v{j}' for j in lanes)})")
+        for j in lanes:
+            self.lines += [f"        if {j} < n8:", f"            buf[{out} * m + c8 + {j}] = e{j}"]
+        return ("array", f"buf[{out} * m + i]")
 
     # -- statements -------------------------------------------------------------------
     def assign(self, name: str, node: ast.AST) -> None:
@@ -242,10 +290,15 @@ class _Emitter:
                 self.lines.append(f"    t_{k} = pairwise_sum(buf, {row} * m, nb, DT(0))")
         if totals:
             self.lines.append("    for i in range(nb):")
+            self.lines += [f"        {name} = {code}" for name, code in self.row_locals.items()]
             self.lines += [f"        t_{k} += {code}" for k, code in totals.items()]
         for k, term in enumerate(terms):
-            if term[0] == "array":
-                value = f"t_{k}" if reduction == "sum" else f"DT(np.float64(t_{k}) / np.float64(nb))"
+            if term[0] == "array" and reduction == "sum":
+                value = f"t_{k}"
+            elif term[0] == "array" and self.fused:  # nb < 8: one division in the dtype, the
+                value = f"(t_{k} / DT(nb))"  # bits of float64's rounded (53 >= 2 * 24 + 2)
+            elif term[0] == "array":
+                value = f"DT(np.float64(t_{k}) / np.float64(nb))"
             else:
                 value = self.code(term)
                 value = value if reduction == "mean" else f"({value} * DT(np.float64(nb)))"
@@ -274,10 +327,12 @@ class _Emitter:
         raise _refuse("a printed function without a return")
 
 
-def batch_source(kernels: Kernels) -> BatchSource:
+def batch_source(kernels: Kernels, twins: Mapping[str, Any] | None = None) -> BatchSource:
     """The numba source of ``kernels``' batch loss and gradient (float arithmetic only).
 
-    Raises OptionError when the kernels use something it cannot reproduce bit for bit."""
+    ``twins``: ufunc name -> its twin (``analytic_sgd.numeric.loop_twins.Twin``), computed
+    by the twin instead of numpy's loop. Raises OptionError when the kernels use
+    something it cannot reproduce bit for bit."""
     arithmetic = kernels.arithmetic
     if arithmetic.exact:
         raise OptionError("the compiled engine runs float arithmetic; exact runs use the "
@@ -290,9 +345,11 @@ def batch_source(kernels: Kernels) -> BatchSource:
     names = {**params, **{x: ("array", f"xb[a + i, {j}]") for j, x in enumerate(kernels.inputs)},
              "__y": ("array", "yb[a + i]")}
     loops: list = []
+    vectors: list = []
     paths = []
     for fused in (True, False):  # below 8 rows, and from 8 rows on
-        emit = _Emitter(kernels.per_sample.__globals__, dtype, loops, fused=fused)
+        emit = _Emitter(kernels.per_sample.__globals__, dtype, loops, fused=fused, twins=twins,
+                        vectors=vectors)
         terms = emit.function(kernels.per_sample, names)
         if len(terms) != len(kernels.params) + 1:
             raise _refuse("the printed kernels' terms")
@@ -323,4 +380,5 @@ def batch_source(kernels: Kernels) -> BatchSource:
     text = "\n\n".join(texts)
     emitters = [*paths, tail]
     return BatchSource(text, tuple(loops), max(e.buffers for e in emitters),
-                       max(1, *(e.scalars for e in emitters)), max(e.calls for e in emitters))
+                       max(1, *(e.scalars for e in emitters)), max(e.calls for e in emitters),
+                       tuple(vectors))

@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -34,7 +33,8 @@ from ..files import write_atomic
 from ..kernels.numba_source import CALL_STRIDE, batch_source
 from ..version import VERSION
 from .compiled_loop import loop_source
-from .numba_support import pow_address, primitives, require_numba, ufunc_loop
+from .loop_twins import loop_twins, twin_address
+from .numba_support import cache_folder, pow_address, primitives, require_numba, ufunc_loop
 
 __all__ = ["cache_folder", "module_text", "compiled_path", "compiled_module", "is_cached",
            "loop_addresses"]
@@ -50,22 +50,16 @@ from numba import njit
 
 from analytic_sgd.numeric.numba_support import primitives
 
-_P = primitives()
+from analytic_sgd.numeric.loop_twins import twin_primitives
+
+_P, _T = primitives(), twin_primitives()
 call_loop, call_pow, fma, pairwise_sum = _P.call_loop, _P.call_pow, _P.fma, _P.pairwise_sum
+call_vec8, exp_f32 = _T.call_vec8, _T.exp_f32
 DT = np.{dtype}
-POW = {pow_slot}
+POW, VEC = {pow_slot}, {pow_slot} + 1
 NBUF, NSC, NCALL = {buffers}, {scalars}, {calls}
 
 '''
-
-def cache_folder() -> Path:
-    """Where generated modules and numba's machine code are kept."""
-    folder = os.environ.get("ANALYTIC_SGD_CACHE_DIR")
-    if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(base, "analytic-sgd")
-    return Path(folder)
-
 
 def _comment(text: str) -> str:
     return "\n".join("    " + line for line in text.rstrip().splitlines())
@@ -73,12 +67,12 @@ def _comment(text: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _generated(kernels) -> tuple[str, tuple]:
-    src = batch_source(kernels)  # OptionError if it cannot be reproduced
+    src = batch_source(kernels, loop_twins(kernels.arithmetic.dtype))  # OptionError if it cannot
     dtype = np.dtype(kernels.arithmetic.dtype).name
     head = _HEADER.format(version=VERSION, model=", ".join(kernels.params), loss=kernels.reduction,
                           dtype=dtype, source=_comment(kernels.source), pow_slot=3 * len(src.loops),
                           buffers=src.buffers, scalars=src.scalars, calls=src.calls)
-    return head + src.text + loop_source(len(kernels.params), CALL_STRIDE), src.loops
+    return head + src.text + loop_source(len(kernels.params), CALL_STRIDE), (src.loops, src.vectors)
 
 
 def module_text(kernels) -> str:
@@ -121,9 +115,10 @@ def compiled_module(kernels):
 
 def loop_addresses(kernels) -> np.ndarray:
     """The ``ptrs`` argument of ``run_block``: three addresses per numpy loop the module
-    calls, then libm's pow for the dtype."""
+    calls, then libm's pow for the dtype, then the 8-lane functions of its twins."""
     dtype = np.dtype(kernels.arithmetic.dtype)
     out = []
-    for name, pattern in _generated(kernels)[1]:
+    loops, vectors = _generated(kernels)[1]
+    for name, pattern in loops:
         out += ufunc_loop(getattr(np, name), dtype, pattern).addresses
-    return np.array(out + [pow_address(dtype)], dtype=np.intp)
+    return np.array(out + [pow_address(dtype)] + [twin_address(v) for v in vectors], dtype=np.intp)

@@ -8,7 +8,8 @@ kernels. So the generated code computes every operation as numpy computed it:
   contraction into fused multiply-adds);
 - a function of an array (``exp``, ``tanh``, ``x**3``...) is numpy's own strided loop
   for the dtype, the one a ufunc call runs (NEP 43's ``_get_strided_loop``; on machines
-  with AVX-512 numpy's ``exp`` is not libm's), called through its address;
+  with AVX-512 numpy's ``exp`` is not libm's), called through its address, or its twin
+  (``analytic_sgd.numeric.loop_twins``) where one gives the same bits;
 - a power of numpy scalars is libm's ``pow``/``powf``, as numpy's scalar math calls it;
 - a sum is numpy's pairwise sum (``pairwise_sum``, the algorithm of ``np.add.reduce``);
 - torch's ``y.add(x, alpha=a)`` is one fused multiply-add (``fma``, LLVM's ``llvm.fma``,
@@ -28,17 +29,28 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import MissingExtraError
 
-__all__ = ["UfuncLoop", "ufunc_loop", "pow_address", "primitives", "numba_available",
+__all__ = ["cache_folder", "UfuncLoop", "ufunc_loop", "pow_address", "primitives", "numba_available",
            "require_numba"]
 
 _CAPSULE = b"numpy_1.24_ufunc_call_info"
+
+
+def cache_folder() -> Path:
+    """Where generated modules and numba's machine code are kept."""
+    folder = os.environ.get("ANALYTIC_SGD_CACHE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "analytic-sgd")
+    return Path(folder)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,147 @@
+"""The twins of numpy's exp and log give numpy's bits, and are used only where they do."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import analytic_sgd as asgd
+from analytic_sgd.numeric import compiled_module, loop_twins
+from analytic_sgd.numeric.loop_twins import check_inputs, twin_primitives
+
+pytest.importorskip("numba")
+
+F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
+@pytest.fixture
+def fresh(tmp_path, monkeypatch):
+    """A cache folder of its own and no remembered verdicts or modules."""
+    monkeypatch.setenv("ANALYTIC_SGD_CACHE_DIR", str(tmp_path))
+
+    def clear():
+        loop_twins.loop_twins.cache_clear()
+        compiled_module._generated.cache_clear()
+        compiled_module.compiled_module.cache_clear()
+    clear()
+    yield tmp_path
+    clear()
+
+
+def run_twin(twin, x: np.ndarray) -> np.ndarray:
+    from numba import njit
+
+    p = twin_primitives()
+    out = np.empty_like(x)
+    if twin.scalar:
+        scalar = getattr(p, twin.scalar)
+
+        @njit
+        def run(x, out):
+            for i in range(x.shape[0]):
+                out[i] = scalar(x[i])
+        run(x, out)
+        return out
+    call_vec8, pad = p.call_vec8, twin.pad
+
+    @njit
+    def run8(x, out, address):
+        for s in range(0, x.shape[0], 8):
+            v = np.full(8, pad)
+            k = min(8, x.shape[0] - s)
+            v[:k] = x[s:s + k]
+            r = call_vec8(address, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
+            for j in range(k):
+                out[s + j] = r[j]
+    run8(x, out, loop_twins.twin_address(twin.vector))
+    return out
+
+
+@pytest.mark.parametrize("dtype", [F64, F32])
+def test_each_twin_in_use_gives_numpy_bits_on_inputs_it_was_not_checked_on(dtype):
+    rng = np.random.default_rng(7)
+    bits = np.dtype(f"u{dtype.itemsize}")
+    top = 750.0 if dtype == F64 else 105.0
+    x = np.concatenate([rng.integers(0, np.iinfo(bits).max, 1 << 20, dtype=bits).view(dtype),
+                        rng.uniform(-top, top, 1 << 20).astype(dtype)])
+    twins = loop_twins.loop_twins(dtype)
+    for name, twin in twins.items():
+        with np.errstate(all="ignore"):
+            expected = getattr(np, name)(x)
+        got = run_twin(twin, x)
+        assert np.array_equal(got.view(bits), expected.view(bits)), name
+
+
+def test_the_float32_exp_twin_covers_subnormal_results_and_the_edges():
+    x = np.array([-87.3, -88.0, -95.5, -103.9, -103.97208, -103.97209, -104.0, 88.7228,
+                  88.72284, 88.7229, 0.0, -0.0, 1e-45, -1e-45, np.inf, -np.inf, np.nan],
+                 dtype=np.float32)
+    x = np.concatenate([x, np.linspace(-104, -87, 100_001, dtype=np.float32)])
+    twin = loop_twins.Twin("exp", scalar="exp_f32")
+    with np.errstate(all="ignore"):
+        expected = np.exp(x)
+    assert np.array_equal(run_twin(twin, x).view(np.uint32), expected.view(np.uint32))
+
+
+def test_the_check_inputs_hold_special_values():
+    x = check_inputs(F64)
+    assert np.isnan(x).any() and np.isinf(x).sum() == 2 and (x == 0).sum() >= 2
+    assert len(x) > 390_000
+
+
+@pytest.mark.parametrize("arithmetic", ["float64", "float32"])
+@pytest.mark.parametrize("batch", [1, 3, 7, 8, 9, 17])
+def test_the_compiled_engine_with_twins_gives_the_elementwise_bits(fresh, arithmetic, batch):
+    rng = np.random.default_rng(batch)
+    x = np.concatenate([rng.uniform(-3, 3, 40), [60.0, -60.0]])  # exp(b*x) near its edges
+    y = rng.uniform(-1, 3, 42)
+    model = asgd.parse_model("w*exp(b*x) + c*log(x*x + 1)", "w b c")
+    out = {}
+    for engine in ("compiled", "elementwise"):
+        try:
+            out[engine] = asgd.sgd(model, "mse", x, y, lr=0.01, batch_size=batch, epochs=2,
+                                   init=[1.0, 1.5, 0.5], arithmetic=arithmetic, engine=engine)
+        except asgd.DivergenceError as exc:  # diverges at the same step in both
+            out[engine] = exc.trajectory
+    for column in ("params", "loss", "grad", "updated"):
+        a, b = getattr(out["compiled"], column), getattr(out["elementwise"], column)
+        assert a.tobytes() == b.tobytes(), column
+    text = compiled_module.module_text(asgd.kernels_for(model, "mse", arithmetic))
+    twins = loop_twins.loop_twins(np.dtype(arithmetic))
+    assert ("call_vec8(ptrs[VEC" in text) == any(t.vector for t in twins.values())
+    assert ("exp_f32(" in text.split("def batch", 1)[1]) == ("exp" in twins and arithmetic == "float32")
+
+
+def test_a_machine_where_numpy_gives_other_bits_calls_numpy_loops(fresh, monkeypatch):
+    monkeypatch.setattr(loop_twins, "_agrees", lambda twin, dtype: False)
+    assert loop_twins.loop_twins(F64) == {} and loop_twins.loop_twins(F32) == {}
+    model = asgd.parse_model("w*exp(b*x)", "w b")
+    text = compiled_module.module_text(asgd.kernels_for(model, "mse", "float64"))
+    body = text.split("def batch", 1)[1]
+    assert "call_loop(ptrs[0]" in body and "call_vec8(ptrs" not in body
+    x = np.linspace(0, 1, 30)
+    a = asgd.sgd(model, "mse", x, 2 * x, lr=0.01, batch_size=3, engine="compiled")
+    b = asgd.sgd(model, "mse", x, 2 * x, lr=0.01, batch_size=3, engine="elementwise")
+    assert a.params.tobytes() == b.params.tobytes()
+
+
+def test_the_verdict_is_kept_on_disk_and_read_back(fresh, monkeypatch):
+    first = loop_twins.loop_twins(F64)
+    (path,) = fresh.glob("twins_*.json")
+    verdict = json.loads(path.read_text())
+    assert sorted(verdict["float64"]) == sorted(first)
+
+    def never(twin, dtype):
+        raise AssertionError("checked again")
+    monkeypatch.setattr(loop_twins, "_agrees", never)
+    loop_twins.loop_twins.cache_clear()
+    assert loop_twins.loop_twins(F64) == first
+
+
+def test_a_symbol_numpy_does_not_export_is_no_twin(fresh, monkeypatch):
+    assert loop_twins.twin_address("__no_such_svml_function") is None
+    monkeypatch.setitem(loop_twins._CANDIDATES, F64,
+                        (loop_twins.Twin("exp", vector="__no_such_svml_function"),))
+    assert loop_twins.loop_twins(F64) == {}
