@@ -175,3 +175,45 @@ def test_a_start_too_large_for_float32_is_one_line(capsys):
 def test_a_start_that_overflows_the_loss_blames_the_start(capsys):
     code, _, err = run(capsys, "table", "--init", "w=1e308,b=1e308")
     assert code == 2 and "step 1" in err and "check the start values" in err
+
+
+def test_a_long_table_prints_the_same_on_every_kind_of_stdout(tmp_path, monkeypatch):
+    """The lines written as bytes to stdout's buffer (a pipe; a text stream over bytes) equal
+    the text written to a stdout without one (io.StringIO) and the rendered table."""
+    import io
+    import os
+    from pathlib import Path
+
+    import numpy as np
+
+    import analytic_sgd as asgd
+    from analytic_sgd.cli import main
+    from analytic_sgd.render.column_text import LAYOUT_ROWS
+    from analytic_sgd.render.table import render_table
+
+    pytest.importorskip("orjson")  # without it the table is text from the start
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 10, 3 * LAYOUT_ROWS + 7)  # two blocks of lines and a few
+    y = 2 * x + 10 + rng.normal(0, 1, x.size)
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(x.tolist(), y.tolist())))
+    argv = ["table", "--data", str(data)]
+    outs = {}
+    for kind, stream in [("text", io.StringIO()),
+                         ("bytes", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))]:
+        monkeypatch.setattr(sys, "stdout", stream)
+        assert main(argv) == 0
+        stream.flush()
+        outs[kind] = (stream.getvalue().encode() if kind == "text"
+                      else stream.buffer.getvalue())
+    monkeypatch.undo()
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    piped = subprocess.run([sys.executable, "-m", "analytic_sgd", *argv], capture_output=True,
+                           env=env, timeout=300)
+    assert piped.returncode == 0 and piped.stderr == b""
+    outs["pipe"] = piped.stdout
+    traj = asgd.sgd(asgd.linear(), asgd.mse, x, y, lr=0.01, batch_size=3)  # the defaults
+    expected = render_table(traj).encode()
+    assert "note: the loss rose" in expected.decode()  # the text after the lines, too
+    assert outs == {"text": expected, "bytes": expected, "pipe": expected}

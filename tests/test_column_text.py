@@ -60,13 +60,45 @@ def test_example_tables_print_as_cell_by_cell(example, every, monkeypatch):
 
 
 def test_the_fast_path_is_taken_with_orjson(monkeypatch):
-    calls = []
-    original = column_text.lines
-    monkeypatch.setattr(column_text, "lines", lambda *a, **k: calls.append(1) or original(*a, **k))
     import analytic_sgd.render.table as table
 
-    monkeypatch.setattr(table, "text_lines", column_text.lines)
+    calls = []
+    original = column_text.line_blocks
+
+    def counted(*a, **k):
+        calls.append(1)
+        return original(*a, **k)
+
+    monkeypatch.setattr(column_text, "line_blocks", counted)  # lines (CSV) calls it
+    monkeypatch.setattr(table, "line_blocks", counted)  # the text table calls it
     traj = example_problem("worked-linear").run("float64")
     table_text(traj)
     table_csv(traj)
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("rows", [1, 2, column_text.LAYOUT_ROWS + 1])
+@pytest.mark.parametrize("extra", [0, 1, 40])
+def test_aligned_lines_are_rjust_cell_by_cell(rows, extra):
+    """Slots wider than the texts (wider than all of a short column's text, too), the texts
+    repr writes itself (below 1e-4, not finite) and orjson's, in blocks."""
+    traj = odd_trajectory(rows, rows + extra)
+    columns = [column_text.int_cells(traj.batch), column_text.float_cells(traj.loss),
+               column_text.float_cells(traj.grad[:, 0])]
+    texts = [list(map(str, traj.batch.tolist())), list(map(repr, traj.loss.tolist())),
+             list(map(repr, traj.grad[:, 0].tolist()))]
+    widths = [c.width + extra for c in columns]
+    expected = "".join(" | ".join(t.rjust(w) for t, w in zip(row, widths)) + "\n"
+                       for row in zip(*texts))
+    assert column_text.lines(columns, widths, b" | ").decode() == expected
+    blocks = list(column_text.line_blocks(columns, widths, b" | "))
+    assert len(blocks) == -(-rows // column_text.LAYOUT_ROWS)
+    assert b"".join(blocks).decode() == expected
+    csv_rows = "".join(",".join(row) + "\n" for row in zip(*texts))
+    assert b"".join(column_text.line_blocks(columns, None, b",")).decode() == csv_rows
+
+
+def test_a_width_narrower_than_its_texts_is_refused():
+    cells = column_text.float_cells(np.array([0.5, -1.25]))
+    with pytest.raises(ValueError, match="narrower"):
+        column_text.lines([cells], [4])

@@ -3,7 +3,9 @@ import io
 import json
 
 import numpy as np
+import pytest
 
+from analytic_sgd.errors import OptionError
 from analytic_sgd.problems.problem import example_problem
 from analytic_sgd.render import table as render
 
@@ -48,3 +50,15 @@ def test_latex_is_a_booktabs_tabular():
 def test_markdown_table_has_a_row_per_step():
     md = render.table_markdown(example_problem().run("float64"), digits=2)
     assert md.count("\n|") == 4  # separator + 3 rows
+
+
+def test_pieces_join_to_the_rendered_table():
+    traj = example_problem("noisy-quadratic").run("float64")
+    for fmt, digits, standalone in [("text", None, None), ("text", 2, None), ("csv", None, None),
+                                    ("json", None, None), ("markdown", 3, None),
+                                    ("latex", None, "article")]:
+        pieces = list(render.render_table_pieces(traj, fmt, digits, standalone))
+        text = "".join(p if isinstance(p, str) else str(p, "ascii") for p in pieces)
+        assert text == render.render_table(traj, fmt, digits, standalone)
+    with pytest.raises(OptionError):  # when asked, as render_table
+        render.render_table_pieces(traj, "text", None, "article")

@@ -9,8 +9,6 @@ JSON for a .json name or ``--format json``), memory flat for any number of steps
 
 from __future__ import annotations
 
-import sys
-
 from ..errors import AnalyticSGDError, DivergenceError
 from ..numeric.engines import ENGINES
 from .options import (
@@ -21,6 +19,7 @@ from .options import (
     problem_from_args,
     warn,
 )
+from .output import write_pieces
 from .progress import Phases
 
 
@@ -54,7 +53,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..render.table import render_table
+    from ..render.table import render_table_pieces
     from ..render.table_stream import stream_table
 
     digits = None if args.digits is None else positive_int("--digits", args.digits)
@@ -90,9 +89,9 @@ def run(args) -> int:
     except DivergenceError as exc:
         phases.finish()
         if exc.trajectory is not None and fmt in ("text", "markdown"):
-            sys.stdout.write(render_table(exc.trajectory, fmt, digits))
+            write_pieces(render_table_pieces(exc.trajectory, fmt, digits))
         raise
     phases.phase("write")
-    sys.stdout.write(render_table(traj, fmt, digits, args.standalone))
+    write_pieces(render_table_pieces(traj, fmt, digits, args.standalone))
     phases.finish()
     return 0

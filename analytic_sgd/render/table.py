@@ -21,9 +21,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 
 from ..errors import MissingExtraError, OptionError
-from .column_text import float_cells, int_cells
+from .column_text import float_cells, int_cells, line_blocks
 from .column_text import lines as text_lines
 from .float_text import float_texts
 from .table_cells import RISING_STEPS, cells, column_cells, number_text, rising_note, table_columns
@@ -31,25 +32,34 @@ from .table_latex import booktabs
 
 __all__ = ["table_columns", "table_text", "table_markdown", "table_csv", "table_json",
            "table_dict", "table_head", "table_steps", "csv_header", "csv_rows", "table_latex",
-           "table_html", "table_pandas", "TABLE_FORMATS", "render_table", "RISING_STEPS",
-           "rising_note", "number_text"]
+           "table_html", "table_pandas", "TABLE_FORMATS", "render_table", "render_table_pieces",
+           "RISING_STEPS", "rising_note", "number_text"]
 
 
 def table_text(traj, digits: int | None = None) -> str:
     """An aligned table for a terminal, with a note when the loss keeps rising."""
+    return "".join(p if isinstance(p, str) else str(p, "ascii")
+                   for p in _table_text_pieces(traj, digits))
+
+
+def _table_text_pieces(traj, digits: int | None) -> Iterator[str | memoryview]:
+    """``table_text`` in pieces: its lines of numbers as ASCII bytes, a block at a time, when
+    they are written a column at a time (float64, unrounded, orjson installed)."""
     note = rising_note(traj)
     fast = column_cells(traj) if digits is None and len(traj) else None
     if fast is not None:  # a column at a time, as bytes (render/column_text.py)
         widths = [max(len(h), c.width) for h, c in fast]
-        head = "  ".join(h.rjust(w) for (h, _), w in zip(fast, widths)).rstrip()
-        body = text_lines([c for _, c in fast], widths).decode()
-        return f"{head}\n{body}{note}\n" if note else f"{head}\n{body}"
+        yield "  ".join(h.rjust(w) for (h, _), w in zip(fast, widths)).rstrip() + "\n"
+        yield from line_blocks([c for _, c in fast], widths)
+        if note:
+            yield note + "\n"
+        return
     columns = cells(traj, digits)
     widths = [max(len(h), max(map(len, vs), default=0)) for h, vs in columns]
     lines = ["  ".join(h.rjust(w) for (h, _), w in zip(columns, widths)).rstrip()]
     row = "  ".join(f"{{:>{w}}}" for w in widths).format  # one call per row, right-aligned
     lines += [row(*r) for r in zip(*(vs for _, vs in columns))]
-    return "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
+    yield "\n".join(lines + ([note] if note else [])).strip("\n") + "\n"
 
 
 def table_markdown(traj, digits: int | None = None) -> str:
@@ -201,3 +211,13 @@ def render_table(traj, fmt: str = "text", digits: int | None = None,
             raise OptionError.for_field("standalone", standalone, "used with the latex format only")
         return table_latex(traj, digits, standalone)
     return TABLE_FORMATS[fmt](traj, digits)
+
+
+def render_table_pieces(traj, fmt: str = "text", digits: int | None = None,
+                        standalone: str | None = None) -> Iterator[str | memoryview]:
+    """``render_table``'s text in pieces, each made when it is asked for: strings, and
+    memoryviews of ASCII bytes (the lines of numbers of a long text table, a block of rows
+    at a time, never decoded). Joined, the pieces are ``render_table(...)`` exactly."""
+    if fmt == "text" and standalone is None:
+        return _table_text_pieces(traj, digits)
+    return iter([render_table(traj, fmt, digits, standalone)])
