@@ -78,9 +78,10 @@ def _primitives_digest() -> str:
 
 @functools.lru_cache(maxsize=64)
 def _generated(kernels) -> tuple[str, tuple]:
-    src = batch_source(kernels, loop_twins(kernels.arithmetic.dtype))  # OptionError if it cannot
+    src = batch_source(kernels, loop_twins(kernels.arithmetic.dtype))  # OptionError: cannot
     dtype = np.dtype(kernels.arithmetic.dtype).name
-    head = _HEADER.format(version=VERSION, primitives=_primitives_digest(), model=", ".join(kernels.params), loss=kernels.reduction,
+    head = _HEADER.format(version=VERSION, primitives=_primitives_digest(),
+                          model=", ".join(kernels.params), loss=kernels.reduction,
                           dtype=dtype, source=_comment(kernels.source), pow_slot=3 * len(src.loops),
                           buffers=src.buffers, scalars=src.scalars, calls=src.calls)
     return head + src.text + loop_source(len(kernels.params), CALL_STRIDE), (src.loops, src.vectors)
