@@ -171,3 +171,12 @@ def test_the_legacy_shuffle_is_np_random_permutation():
     np.random.seed(42)
     expected = [np.random.permutation(7).tolist() for _ in range(2)]
     assert [np.concatenate(e).tolist() for e in plan.batches(7)] == expected
+
+
+def test_the_plan_in_words_names_how_rows_are_drawn():
+    assert BatchPlan(3).describe(9) == "batches of 3 of 9 samples, in order; 1 epoch"
+    assert BatchPlan(2, epochs=3, sample="with-replacement", seed=1, rng="numpy-legacy").describe(
+        5) == "batches of 2 of 5 samples, drawn with replacement (seed 1, rng numpy-legacy); 3 epochs"
+    assert BatchPlan(4, drop_last=True, orders=[[0, 1, 2, 3, 4, 5]]).describe(6) == (
+        "batches of 4 of 6 samples, in the given order, the last 2 dropped; 1 epoch")
+    assert "in the given orders" in BatchPlan(2, epochs=2, orders=[[0, 1], [1, 0]]).describe(2)

@@ -187,6 +187,24 @@ class BatchPlan:
                                     "random start) and needs a seed")
         return self.rng.generator(self.seed)
 
+    def describe(self, n: int) -> str:
+        """The plan over ``n`` rows in words, as the pages and the handout print it.
+
+        >>> BatchPlan(3, epochs=2, shuffle=True, seed=4).describe(9)
+        'batches of 3 of 9 samples, reshuffled each epoch (seed 4, rng numpy); 2 epochs'
+        """
+        if self.orders is not None:
+            order = "in the given order" + ("s" if len(self.orders) > 1 else "")
+        elif self.random:
+            how = "drawn with replacement" if self.sample.replacement else "reshuffled each epoch"
+            order = f"{how} (seed {self.seed}, rng {self.rng.name})"
+        else:
+            order = "in order"
+        if self.drop_last and n % self.batch_size:
+            order += f", the last {n % self.batch_size} dropped"
+        epochs = f"{self.epochs} epoch{'s' if self.epochs > 1 else ''}"
+        return f"batches of {self.batch_size} of {n} samples, {order}; {epochs}"
+
     def replace(self, **changes) -> BatchPlan:
         return dataclasses.replace(self, **changes)
 

@@ -99,7 +99,7 @@ def _statement(e: Exercise) -> list[str]:
             math_equation(fm.M(sp.Symbol("l")), [loss_definition(p.loss)]),
             f"<p>Data (i, x, y):</p><table><tr><th>i</th><th>x</th><th>y</th></tr>{rows}</table>",
             f"<p>Start {html.escape(start)}; learning rate {html.escape(p.settings.lr.text)}; "
-            f"batches of {p.plan.batch_size} samples in order; one epoch. Fill in one row per "
+            f"{html.escape(p.plan.describe(len(p.y)))}. Fill in one row per "
             "batch: the loss and the gradient at the parameters before the step, then the "
             "parameters after it.</p>",
             '<table class="blank"><tr>' + "".join(f"<th>{html.escape(h)}</th>" for h in _heads(p))

@@ -122,10 +122,8 @@ def _command(case: Case, table: Table) -> str:
 
 def _settings(problem) -> str:
     start = ", ".join(f"{p} = {v}" for p, v in problem.start.items())
-    plan = problem.plan
-    epochs = f"{plan.epochs} epoch{'s' if plan.epochs > 1 else ''}"
-    return (f"Start {start}; learning rate {problem.settings.lr.text}; batch size "
-            f"{plan.batch_size} of {len(problem.y)} samples, in order; {epochs}.")
+    return (f"Start {start}; learning rate {problem.settings.lr.text}; "
+            f"{problem.plan.describe(len(problem.y))}.")
 
 
 def _tables(case: Case, problem, number: int) -> list[str]:
