@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 
 import pytest
 import sympy
@@ -358,6 +359,7 @@ def test_validate_names_refuses(params, fragment):
 
 # --- properties --------------------------------------------------------------------------
 
+@pytest.mark.filterwarnings("error::SyntaxWarning")
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="xwk+-*/().,0123456789e_ []{}:'\"=<>!%&|^~@#abcdefilmnoprstuy\\", max_size=40))
 def test_any_text_parses_or_is_refused_with_model_error(text):
@@ -397,3 +399,11 @@ def _trees(depth: int):
 def test_parsing_matches_building_the_tree_in_sympy(tree):
     text, expected = tree
     assert parse(text) == expected
+
+
+def test_python_warnings_on_the_text_are_refusals_not_lines_on_stderr():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ModelError, match="invalid decimal literal"):
+            parse_expression("w*1if w else w", ["x"], ["w"])
+    assert caught == []

@@ -46,6 +46,7 @@ import functools
 import keyword
 import math
 import operator
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -218,7 +219,9 @@ def parse_expression(text: str, inputs: Sequence[str], params: Sequence[str], *,
             raise _error(text, f"brackets are nested more than {MAX_DEPTH} deep", column,
                      grammar=grammar)
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():  # Python's warnings on the text ("1if") as errors,
+            warnings.simplefilter("error", SyntaxWarning)  # not lines on stderr
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise _error(text, f"not a valid expression: {exc.msg}", exc.offset,
                      grammar=grammar) from None
