@@ -43,10 +43,11 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import DataError, OptionError, OptionTypeError
+from ..errors import DataError
 from .data_values import real_array
 from .decimals import decimal_reason, read_decimal
 from .digits import exact_text, int_text
+from .lookup import pick
 
 __all__ = ["Arithmetic", "EXACT", "FLOAT64", "FLOAT32", "ARITHMETICS", "get_arithmetic", "for_dtype",
            "to_exact", "decimal_reason", "read_decimal", "NONFINITE", "FloatReading", "DECIMAL",
@@ -118,17 +119,7 @@ FLOAT_READINGS = {r.name: r for r in (DECIMAL, BINARY)}
 def get_float_reading(reading: str | FloatReading | None,
                       field: str = "exact_floats") -> FloatReading:
     """The FloatReading called ``reading`` (None: DECIMAL); OptionError naming ``field``."""
-    if reading is None:
-        return DECIMAL
-    if isinstance(reading, FloatReading):
-        return reading
-    accepted = f"one of {', '.join(FLOAT_READINGS)}"
-    if not isinstance(reading, str):
-        raise OptionTypeError.for_field(field, reading, accepted)
-    try:
-        return FLOAT_READINGS[reading]
-    except KeyError:
-        raise OptionError.for_field(field, reading, accepted) from None
+    return DECIMAL if reading is None else pick(FLOAT_READINGS, reading, field, FloatReading)
 
 
 def to_exact(value: Any, floats: FloatReading = DECIMAL) -> sp.Expr:
@@ -289,11 +280,4 @@ def get_arithmetic(arithmetic: str | Arithmetic, *, field: str = "arithmetic",
     OptionError naming ``field`` and the accepted names otherwise."""
     if exact_floats is not None:
         return get_arithmetic(arithmetic, field=field).reading(exact_floats)
-    if isinstance(arithmetic, Arithmetic):
-        return arithmetic
-    if not isinstance(arithmetic, str):
-        raise OptionTypeError.for_field(field, arithmetic, f"one of {', '.join(ARITHMETICS)}")
-    try:
-        return ARITHMETICS[arithmetic]
-    except KeyError:
-        raise OptionError.for_field(field, arithmetic, f"one of {', '.join(ARITHMETICS)}") from None
+    return pick(ARITHMETICS, arithmetic, field, Arithmetic)

@@ -40,6 +40,7 @@ import sympy as sp
 
 from ..errors import OptionError, OptionTypeError
 from .arithmetic import shortest_decimal
+from .lookup import pick
 
 __all__ = ["Loss", "Term", "Reduction", "Outer", "RESIDUAL", "TERMS", "REDUCTIONS", "OUTERS",
            "LOSSES", "mse", "rmse", "sse", "half_mse", "half_sse", "get_loss",
@@ -139,19 +140,6 @@ OUTERS = {o.name: o for o in (
 )}
 
 
-def _pick(table: dict, value: Any, what: str, kind: type):
-    if isinstance(value, kind):
-        if table.get(value.name) is not value:
-            raise OptionError.for_field(f"loss {what}", value.name, f"one of {', '.join(table)}",
-                                        f"a {kind.__name__} is used by its registered value")
-        return value
-    if not isinstance(value, str):
-        raise OptionTypeError.for_field(f"loss {what}", value, f"one of {', '.join(table)}")
-    if value not in table:
-        raise OptionError.for_field(f"loss {what}", value, f"one of {', '.join(table)}")
-    return table[value]
-
-
 def _scale(value: Any) -> sp.Rational:
     """A positive rational: int, Fraction, sympy Rational, or a decimal/fraction string."""
     accepted = "a positive rational number (1, 3, '1/2', 0.5, Fraction(1, 2))"
@@ -200,10 +188,10 @@ class Loss:
         if not isinstance(self.name, str) or not self.name or set(self.name) - _NAME_CHARS:
             raise OptionError.for_field("loss name", self.name, "a non-empty name of letters, "
                                         "digits, '-', '_' or '.'")
-        object.__setattr__(self, "reduction", _pick(REDUCTIONS, self.reduction, "reduction",
-                                                    Reduction))
-        object.__setattr__(self, "outer", _pick(OUTERS, self.outer, "outer", Outer))
-        object.__setattr__(self, "term", _pick(TERMS, self.term, "term", Term))
+        object.__setattr__(self, "reduction", pick(REDUCTIONS, self.reduction, "loss reduction",
+                                                    Reduction, registered=True))
+        object.__setattr__(self, "outer", pick(OUTERS, self.outer, "loss outer", Outer, registered=True))
+        object.__setattr__(self, "term", pick(TERMS, self.term, "loss term", Term, registered=True))
         object.__setattr__(self, "scale", _scale(self.scale))
         if not isinstance(self.title, str):
             raise OptionTypeError.for_field("loss title", self.title, "a string")
@@ -295,12 +283,4 @@ def get_loss(loss: str | Loss) -> Loss:
     >>> get_loss("rmse").outer.name, get_loss(mse) is mse
     ('sqrt', True)
     """
-    if isinstance(loss, Loss):
-        return loss
-    if not isinstance(loss, str):
-        raise OptionTypeError.for_field("loss", loss, f"a Loss or one of {', '.join(LOSSES)}")
-    try:
-        return LOSSES[loss]
-    except KeyError:
-        raise OptionError.for_field("loss", loss, f"one of {', '.join(LOSSES)}",
-                                    "or register your own with register_loss") from None
+    return pick(LOSSES, loss, "loss", Loss, hint="or register your own with register_loss")

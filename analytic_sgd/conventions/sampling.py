@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import OptionError, OptionTypeError
+from ..errors import OptionError
+from .lookup import pick
 
 __all__ = ["RNG", "Sampler", "RandomStart", "NUMPY", "NUMPY_LEGACY", "RNGS", "WITHOUT_REPLACEMENT",
            "WITH_REPLACEMENT", "SAMPLERS", "get_rng", "get_sampler"]
@@ -83,25 +84,14 @@ WITH_REPLACEMENT = Sampler("with-replacement", True)
 SAMPLERS = {s.name: s for s in (WITHOUT_REPLACEMENT, WITH_REPLACEMENT)}
 
 
-def _pick(table: dict, value: Any, field: str, kind: type):
-    if isinstance(value, kind) and table.get(value.name) is value:
-        return value
-    if not isinstance(value, (str, kind)):
-        raise OptionTypeError.for_field(field, value, f"one of {', '.join(table)}")
-    name = value if isinstance(value, str) else value.name
-    if name not in table:
-        raise OptionError.for_field(field, value, f"one of {', '.join(table)}")
-    return table[name]
-
-
 def get_rng(value: str | RNG) -> RNG:
     """The RNG called ``value`` (``numpy``, ``numpy-legacy``); OptionError naming ``rng``."""
-    return _pick(RNGS, value, "rng", RNG)
+    return pick(RNGS, value, "rng", RNG, registered=True)
 
 
 def get_sampler(value: str | Sampler) -> Sampler:
     """The Sampler called ``value``; OptionError naming ``sample``."""
-    return _pick(SAMPLERS, value, "sample", Sampler)
+    return pick(SAMPLERS, value, "sample", Sampler, registered=True)
 
 
 @dataclass(frozen=True)
