@@ -109,7 +109,7 @@ BAD = [
     (["--init", "w=1,w=2"], "twice"),
     (["--init", "w=nan"], "not finite"),
     (["--init", "w"], "NAME=VALUE"),
-    (["--example", "nope"], "unknown example"),
+    (["--example", "nope"], "--example 'nope' must be one of worked-linear"),
     (["--nesterov"], "nesterov"),
     (["--momentum", "0.9", "--dampening", "0.5", "--nesterov"], "nesterov"),
     (["--shuffle"], "--seed"),

@@ -51,7 +51,7 @@ def test_two_feature_recipe():
 
 
 def test_unknown_example():
-    with pytest.raises(asgd.OptionError, match="unknown example"):
+    with pytest.raises(asgd.OptionError, match="example must be one of worked-linear"):
         get_example("nope")
 
 

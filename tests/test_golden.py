@@ -289,7 +289,7 @@ def test_cli_malformed_or_misnamed_file_exits_2(worked, capsys):
     (["golden"], "one of the arguments --check --write is required"),
     (["golden", "--check", "--write", "x"], "not allowed with argument"),
     (["golden", "--check", "--rtol", "-1"], "--rtol '-1' must be a finite number >= 0"),
-    (["golden", "--check", "--example", "nope"], "unknown example 'nope'"),
+    (["golden", "--check", "--example", "nope"], "--example 'nope' must be one of"),
     (["golden", "--check", "/no/such/dir"], "no such file or directory"),
 ])
 def test_cli_usage_errors_exit_2(capsys, argv, fragment):

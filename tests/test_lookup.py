@@ -36,7 +36,7 @@ def test_values_pass_as_they_are_unless_only_registered_ones_may():
 
 @pytest.mark.parametrize("value", [None, 3, b"inch", ["inch"]])
 def test_anything_else_is_a_type_error(value):
-    with pytest.raises(OptionTypeError, match=r"unit must be one of metre, inch \(or a Unit value\)"):
+    with pytest.raises(OptionTypeError, match=r"unit must be one of metre, inch \(or a value of type Unit\)"):
         pick(TABLE, value, "unit", Unit)
 
 

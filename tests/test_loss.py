@@ -68,7 +68,8 @@ def test_unknown_loss_names_the_registered_ones(name):
 
 @pytest.mark.parametrize("value", [None, 3, ["mse"], b"mse"])
 def test_a_loss_that_is_not_a_name_is_a_type_error(value):
-    with pytest.raises(asgd.OptionTypeError, match=r"loss must be one of mse, .* \(or a Loss value\)"):
+    with pytest.raises(asgd.OptionTypeError,
+                       match=r"loss must be one of mse, .* \(or a value of type Loss\)"):
         asgd.get_loss(value)
 
 

@@ -40,7 +40,8 @@ FLAGS = {"lr": "--lr", "momentum": "--momentum", "dampening": "--dampening",
          "lr schedule": "--schedule", "sample": "--sample", "rng": "--rng",
          "exercises": "--exercises", "standalone": "--standalone", "every": "--every",
          "max_memory": "--max-memory", "exact_floats": "--exact-floats", "format": "--format",
-         "init": "--init", "model": "--model", "rtol": "--rtol", "atol": "--atol"}
+         "init": "--init", "model": "--model", "rtol": "--rtol", "atol": "--atol",
+         "example": "--example"}
 # the attribute of the parsed arguments that holds each field's text
 _ARGS = {field: flag[2:].replace("-", "_") for field, flag in FLAGS.items()}
 # the attributes add_problem_options sets, other than --example

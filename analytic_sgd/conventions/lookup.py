@@ -9,7 +9,7 @@ wrong in the same words everywhere: the field, what it accepts, what it got.
 - a value of the table's ``kind`` is used as it is; with ``registered=True`` it must be
   the table's own value (or equal to it), so that a value the code does not know is
   refused by name, never replaced by a known one of the same name;
-- anything else is an OptionTypeError ("one of <names> (or a <kind> value)").
+- anything else is an OptionTypeError ("one of <names> (or a value of type <kind>)").
 
 >>> table = {"float64": 64, "float32": 32}
 >>> pick(table, "float32", "arithmetic", int)
@@ -48,7 +48,7 @@ def pick(table: Mapping[str, T], value: Any, field: str, kind: type, *,
         raise OptionError.for_field(field, name if isinstance(name, str) else value, accepted,
                                     f"a {kind.__name__} is used by its registered value")
     if not isinstance(value, str):
-        raise OptionTypeError.for_field(field, value, f"{accepted} (or a {kind.__name__} value)")
+        raise OptionTypeError.for_field(field, value, f"{accepted} (or a value of type {kind.__name__})")
     if value not in table:
         raise OptionError.for_field(field, value, accepted, hint)
     return table[value]

@@ -43,8 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from ..conventions.lookup import pick
 from ..conventions.sampling import RandomStart
-from ..errors import OptionError
 from .torch_rng import TorchGenerator, noisy_quadratic_data
 
 __all__ = ["Example", "EXAMPLES", "get_example"]
@@ -152,11 +152,6 @@ EXAMPLES = {
 }
 
 
-def get_example(name: str) -> Example:
-    """The example called ``name``."""
-    try:
-        ex = EXAMPLES[name]
-    except (KeyError, TypeError):
-        raise OptionError(f"unknown example {name!r}; choose one of {', '.join(EXAMPLES)} "
-                          f"(list them with: analytic-sgd examples)") from None
-    return ex
+def get_example(name: str | Example) -> Example:
+    """The example called ``name`` (or the Example given); OptionError naming ``example``."""
+    return pick(EXAMPLES, name, "example", Example, hint="list them with: analytic-sgd examples")
