@@ -12,8 +12,8 @@ True
 from __future__ import annotations
 
 import io
-import sys
 
+from ..render.notebook import running_shell
 from .canvas import DPI
 
 __all__ = ["figure_png", "register_figure_display"]
@@ -29,11 +29,9 @@ def figure_png(fig) -> bytes:
 def register_figure_display(shell=None) -> bool:
     """Register the PNG formatter with ``shell`` (default: the running IPython shell); True
     when it was registered."""
+    shell = running_shell() if shell is None else shell
     if shell is None:
-        ipython = sys.modules.get("IPython")  # never imported here: only a running shell counts
-        shell = ipython.get_ipython() if ipython is not None else None
-        if shell is None:
-            return False
+        return False
     shell.display_formatter.formatters["image/png"].for_type_by_name(
         "matplotlib.figure", "Figure", figure_png)
     return True

@@ -25,7 +25,7 @@ from .derivation import blocks, chain_steps, derivation_markdown
 from .notation import expr_text
 from .table import table_html
 
-__all__ = ["register_notebook_display", "derivation_repr_latex", "chain_repr_latex",
+__all__ = ["running_shell", "register_notebook_display", "derivation_repr_latex", "chain_repr_latex",
            "problem_repr_html"]
 
 
@@ -56,14 +56,19 @@ def problem_repr_html(problem: Problem) -> str:
     return f"<table><caption>Problem {html.escape(problem.name)}</caption>{body}</table>"
 
 
+def running_shell():
+    """The running IPython shell, None when there is none (IPython is never imported here:
+    only a shell already running counts)."""
+    ipython = sys.modules.get("IPython")
+    return ipython.get_ipython() if ipython is not None else None
+
+
 def register_notebook_display(shell=None) -> bool:
     """Register the formatters with ``shell`` (default: the running IPython shell, if any);
     True when they were registered."""
+    shell = running_shell() if shell is None else shell
     if shell is None:
-        ipython = sys.modules.get("IPython")  # never imported here: only a running shell counts
-        shell = ipython.get_ipython() if ipython is not None else None
-        if shell is None:
-            return False
+        return False
     formatters = shell.display_formatter.formatters
     formatters["text/latex"].for_type(Derivation, derivation_repr_latex)
     formatters["text/markdown"].for_type(Derivation, derivation_markdown)
