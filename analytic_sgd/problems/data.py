@@ -138,11 +138,10 @@ def _header(source: str, rows, wanted: tuple[str, ...]) -> tuple[int, list[str]]
     return header_line, names
 
 
-def _cells(source: str, text: str, wanted, names, exact: bool):
-    """Every used cell, checked one by one: (rows of float64 values, rows of Fractions or
-    None); DataError naming the first bad cell's line and column."""
-    rows = _rows(source, io.StringIO(text, newline=""))
-    header_line, _ = _header(source, rows, wanted)
+def _cells(source: str, rows, header_line: int, wanted, names, exact: bool):
+    """Every used cell of ``rows`` (the records below the header), checked one by one:
+    (rows of float64 values, rows of Fractions or None); DataError naming the first bad
+    cell's line and column."""
     where = [names.index(name) for name in wanted]
     values, fractions = [], [] if exact else None
     for line, row in rows:
@@ -235,9 +234,9 @@ def read_csv(path: str | os.PathLike, inputs: Sequence[str], *, exact: bool = Fa
     fractions = None
     if values is None:
         text = _read_text(source, path)
-        names = [n.strip() for n in _header(source, _rows(source, io.StringIO(text, newline="")),
-                                            wanted)[1]]
-        rows, fractions = _cells(source, text, wanted, names, exact)
+        records = _rows(source, io.StringIO(text, newline=""))
+        header_line, names = _header(source, records, wanted)
+        rows, fractions = _cells(source, records, header_line, wanted, names, exact)
         values = np.array(rows, dtype=np.float64)
         if not exact:
             _overflow(source, text, wanted, names, values, dtype)
