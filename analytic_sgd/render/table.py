@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 
 from ..errors import MissingExtraError, OptionError
+from ..numeric.trajectory import Trajectory
 from .column_text import float_cells, int_cells, line_blocks
 from .column_text import lines as text_lines
 from .float_text import float_texts
@@ -83,9 +84,12 @@ def table_html(traj, digits: int | None = -1) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def table_head(meta: dict, names, a, varying: bool, first_lr=None) -> dict:
-    """The table JSON without its steps: model, inputs, params, loss, arithmetic, lr, batch
-    size, epochs (and ``every``, when only every N-th step is kept)."""
+def table_head(traj: Trajectory, varying: bool, first_lr=None) -> dict:
+    """The table JSON of ``traj`` without its steps: model, inputs, params, loss,
+    arithmetic, lr (its text when ``varying``, else its value, ``first_lr`` when the
+    settings do not hold one), batch size, epochs (and ``every``, when only every N-th
+    step is kept)."""
+    meta, names, a = traj.meta, traj.param_names, traj.arithmetic
     settings = meta.get("settings")
     head = {
         "model": meta.get("model", ""),
@@ -123,7 +127,7 @@ def table_dict(traj) -> dict:
     """DESIGN.md's table JSON: model, inputs, params, loss, arithmetic, lr, ..., steps."""
     varying = traj.varying_lr  # computed once: it reads the whole column
     first = traj.lr[0] if traj.lr is not None and len(traj.lr) else None
-    return {**table_head(traj.meta, traj.param_names, traj.arithmetic, varying, first),
+    return {**table_head(traj, varying, first),
             "steps": list(table_steps(traj, varying))}
 
 

@@ -108,7 +108,7 @@ class _Writer:
             self.out.write(csv_header(block.param_names, self.varying))
             return
         first = block.lr[0] if block.lr is not None and len(block.lr) else None
-        head = table_head(block.meta, block.param_names, block.arithmetic, self.varying, first)
+        head = table_head(block, self.varying, first)
         self.out.write(json.dumps(head, indent=2)[:-2] + ',\n  "steps": [\n')
 
     def finish(self, stopped: str | None) -> None:
