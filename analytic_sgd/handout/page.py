@@ -20,8 +20,8 @@ from ..render import formula as fm
 from ..render.derivation import blocks, chain_steps, proof_line
 from ..render.errata import errata
 from ..render.first_step import first_step
-from ..render.mermaid import node_text, plain
-from ..render.node_values import node_values
+from ..render.mermaid import plain
+from ..render.node_values import node_values, value_rows
 from ..render.pages import CASES, published_rounding
 from ..render.table import table_html
 from .figures import pictures
@@ -68,16 +68,10 @@ def _derivation(d) -> list[str]:
 
 def _nodes(d, problem) -> list[str]:
     values = node_values(problem, 1)
-    g = d.graph
     rows = ["<tr><th>name</th><th>computed as</th><th>value</th><th>∂l/∂ of it</th></tr>"]
-    leaves = [*g.inputs, g.target, *g.params]
-    for symbol in [*leaves, *(node.name for node in g.nodes)]:
-        node = g.by_name.get(symbol)
-        how = html.escape(node_text(node)) if node is not None else "data" if symbol not in g.params \
-            else "parameter"
-        grad = values.grad.get(symbol)
-        rows.append(f"<tr><td>{html.escape(str(symbol))}</td><td>{how}</td>"
-                    f"<td>{number(values.value[symbol], 4)}</td>"
+    for name, how, value, grad in value_rows(values):
+        rows.append(f"<tr><td>{html.escape(name)}</td><td>{html.escape(how)}</td>"
+                    f"<td>{number(value, 4)}</td>"
                     f"<td>{'' if grad is None else number(grad, 4)}</td></tr>")
     return ["<h2>2. The unit nodes, with their values at sample 1</h2>",
             _p("Each node is one operation. The values are those of sample 1 at the start "

@@ -38,8 +38,8 @@ from ..conventions.arithmetic import EXACT, read_decimal
 from ..conventions.assignments import read_assignments
 from ..errors import OptionError
 
-__all__ = ["NodeValues", "node_values", "evaluate_samples", "read_at", "values_text", "values_dict",
-           "MEANING"]
+__all__ = ["NodeValues", "node_values", "evaluate_samples", "read_at", "value_rows", "values_text",
+           "values_dict", "MEANING"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ MEANING = ("∂l/∂ of a per-sample node, input or target: of the batch loss wi
            "this sample")
 
 
-def _rows(v: NodeValues) -> list[tuple[str, str, object, object]]:
+def value_rows(v: NodeValues) -> list[tuple[str, str, object, object]]:
+    """One row per leaf and node: (name, how it is computed, value, ∂l/∂ of it or None)."""
     from .mermaid import node_text
 
     g = v.graph
@@ -139,7 +140,7 @@ def values_text(v: NodeValues) -> str:
     from .notation import expr_text
 
     cells = [("name", "computed as", "value", "∂l/∂ of it")]
-    cells += [(a, b, expr_text(c), "" if d is None else expr_text(d)) for a, b, c, d in _rows(v)]
+    cells += [(a, b, expr_text(c), "" if d is None else expr_text(d)) for a, b, c, d in value_rows(v)]
     widths = [max(len(row[k]) for row in cells) for k in range(4)]
     batch = ", ".join(map(str, v.batch))
     total = ", ".join(f"∂l/∂{p} = {expr_text(g)}" for p, g in v.batch_grad.items())
@@ -154,5 +155,5 @@ def values_dict(v: NodeValues) -> dict:
     values as strings sympy writes (exact)."""
     return {"sample": v.sample, "batch": list(v.batch),
             "nodes": [{"name": a, "computed_as": b, "value": str(c),
-                       "grad": None if d is None else str(d)} for a, b, c, d in _rows(v)],
+                       "grad": None if d is None else str(d)} for a, b, c, d in value_rows(v)],
             "batch_grad": {str(p): str(g) for p, g in v.batch_grad.items()}, "meaning": MEANING}
