@@ -89,7 +89,8 @@ _Value = tuple[sympy.Expr, "float | None"]  # the sympy value, and its float if 
 class Grammar:
     """What a text may contain and how its errors read: the ``subject`` named in messages,
     the ``functions`` (sympy, and their float twins), ``reserved`` names, what to say about
-    an unknown name, and how an error is made from its message."""
+    an unknown name (and, with ``declared``, the names it knows), and how an error is made
+    from its message."""
 
     subject: str
     functions: Mapping[str, Callable]
@@ -98,6 +99,7 @@ class Grammar:
     unknown: str
     error: Callable[[str, str], Exception]
     example: str
+    declared: str | None = None  # how an unknown name's message lists the known ones
 
     @property
     def hint(self) -> str:
@@ -114,7 +116,8 @@ def _lr_error(text: str, message: str) -> Exception:
 
 
 MODEL = Grammar("model text", FUNCTIONS, MappingProxyType(_FLOAT), MappingProxyType(RESERVED),
-                "to make {name!r} a parameter, add it with --params", _model_error, "'w*x + b'")
+                "to make {name!r} a parameter, add it with --params", _model_error, "'w*x + b'",
+                "declared inputs and parameters")
 LEARNING_RATE = Grammar(
     "lr expression", MappingProxyType({**FUNCTIONS, "floor": sympy.floor}),
     MappingProxyType({**_FLOAT, "floor": math.floor}), MappingProxyType({}),
@@ -325,9 +328,9 @@ class _Builder:
             what = f"{node.id!r} is a function: call it as {node.id}(...)"
         elif node.id.startswith("_"):
             what = f"names starting with '_' such as {node.id!r} are not allowed"
-        elif g is MODEL:
+        elif g.declared:
             known = ", ".join(self.symbols) or "none"
-            what = (f"unknown name {node.id!r}; declared inputs and parameters: {known}; "
+            what = (f"unknown name {node.id!r}; {g.declared}: {known}; "
                     + g.unknown.format(name=node.id))
         else:
             raise self.fail(node, f"unknown name {node.id!r}", g.unknown)
