@@ -11,6 +11,7 @@ import sympy as sp
 
 from ..render import formula_mathml as fmm
 from ..render import notation as nt
+from ..render.first_step import rounds
 
 __all__ = ["block", "math_equation", "number", "inline"]
 
@@ -32,6 +33,6 @@ def number(value, digits: int | None = None) -> str:
     """An exact value as inline MathML; rounded to ``digits`` decimals (with ≈) when its exact
     form is long."""
     value = sp.sympify(value)
-    if digits is not None and not (value.is_Integer or (value.is_Rational and len(str(value)) <= 9)):
+    if rounds(value, digits):
         return inline(f"<mo>≈</mo><mn>{float(value):.{digits}f}</mn>")
     return inline(nt.expr_mathml(value))

@@ -19,7 +19,7 @@ from ..files import write_atomic
 from ..render import formula as fm
 from ..render.derivation import blocks, chain_steps, proof_line
 from ..render.errata import errata
-from ..render.first_step import first_step
+from ..render.first_step import first_step, rounds
 from ..render.mermaid import plain
 from ..render.node_values import node_values, value_rows
 from ..render.pages import CASES, published_rounding
@@ -109,8 +109,8 @@ def _first_step(d, problem, digits) -> list[str]:
            _p(f"The first batch: samples 1 to {len(work.samples)}, parameters at the start "
               f"({', '.join(f'{p} = {v}' for p, v in work.params.items())}). Forward pass:"),
            "<table>" + "".join(rows) + "</table>",
-           _p(f"The loss of the batch: l = {fm.text(fm.M(work.loss))}" if digits is None or
-              len(str(work.loss)) <= 9 else f"The loss of the batch: l ≈ {float(work.loss):.4f}")]
+           _p(f"The loss of the batch: l = {fm.text(fm.M(work.loss))}" if not rounds(
+               work.loss, digits) else f"The loss of the batch: l ≈ {float(work.loss):.{digits}f}")]
     for c, grad in zip(d.chains, work.grad):
         terms = [c.per_sample.xreplace(s) for s in work.samples]
         outer = sp.nsimplify(c.outer.xreplace(work.batch))
@@ -128,7 +128,7 @@ def _first_step(d, problem, digits) -> list[str]:
 
 def _short(value, digits) -> str:
     value = sp.sympify(value)
-    if digits is not None and not (value.is_Integer or (value.is_Rational and len(str(value)) <= 9)):
+    if rounds(value, digits):
         return f"{float(value):.{digits}f}"
     return fm.text(fm.M(value))
 

@@ -56,10 +56,23 @@ def first_step(problem) -> FirstStep:
 
 
 SHOWN = 4  # a sum of more terms shows the first two, "…" and the last one
+EXACT_CHARS = 8  # a rational written in more characters is rounded when digits are asked
+
+
+def rounds(value, digits: int | None) -> bool:
+    """True when ``value`` is shown rounded to ``digits`` decimals: digits were asked and it
+    is not an integer or a rational of at most EXACT_CHARS characters.
+
+    >>> rounds(sp.Rational(1, 3), 4), rounds(sp.Rational(1, 300000001), 4), rounds(sp.pi, None)
+    (False, True, False)
+    """
+    value = sp.sympify(value)
+    return digits is not None and not (
+        value.is_Integer or (value.is_Rational and len(str(value)) <= EXACT_CHARS))
 
 
 def _value_tex(v, digits: int | None = None) -> str:
-    if digits is not None and not (v.is_Integer or (v.is_Rational and len(str(v)) <= 8)):
+    if rounds(v, digits):
         tex = f"{float(v):.{digits}f}"
         return rf"\left({tex}\right)" if tex.startswith("-") else tex
     tex = sp.latex(v)
@@ -67,7 +80,7 @@ def _value_tex(v, digits: int | None = None) -> str:
 
 
 def _value_text(v, digits: int | None) -> str:
-    if digits is not None and not (v.is_Integer or (v.is_Rational and len(str(v)) <= 8)):
+    if rounds(v, digits):
         return f"{float(v):.{digits}f}"
     return nt.expr_text(v)
 
