@@ -22,10 +22,13 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
+import numpy as np
+
 from ..conventions.arithmetic import rational
 from .exact_estimate import ExactEstimate
 from .learning_rate import learning_rates
 from .progress import Hook
+from .update_rule import torch_step
 
 __all__ = ["rational_type", "run_exact"]
 
@@ -56,14 +59,14 @@ def run_exact(rk, kernels, x, y, rule, plan, orders, theta, traj, *, hook: Hook 
     columns = [list(map(lambda v: _q(Q, v), c)) for c in (
         [x] if x.ndim == 1 else [x[:, j] for j in range(x.shape[1])])]
     ys = [_q(Q, v) for v in y]
-    settings, c = rule.settings, rule.constants
-    wd, mom, damp1 = (_q(Q, c[k]) for k in ("weight_decay", "momentum", "1-dampening"))
+    settings = rule.settings
+    c = {k: _q(Q, rule.constants[k]) for k in ("weight_decay", "momentum", "1-dampening")}
     scale = Q(*rk.scale)
     coeffs = [Q(*co) for co in rk.coeffs]  # the loss's scale is in them already
     total, per_epoch = len(traj), len(traj) // plan.epochs
     lrs = learning_rates(settings.lr, kernels.arithmetic, 0, total, per_epoch)
     constant = None if getattr(lrs, "ndim", 0) else _q(Q, lrs)
-    theta = [_q(Q, v) for v in theta]
+    theta = np.array([_q(Q, v) for v in theta], dtype=object)
     buf = None
     estimate = ExactEstimate(total)
     probe = max(PROBE_STEPS, total // 20)
@@ -76,15 +79,9 @@ def run_exact(rk, kernels, x, y, rule, plan, orders, theta, traj, *, hook: Hook 
             sums = rk.sums(Q, theta, cols, [ys[i] for i in index])
             weight = Q(*rk.weight(len(index)))
             loss = scale * weight * sums[0]
-            grad = [co * weight * s for co, s in zip(coeffs, sums[1:])]
-            g = [-v for v in grad] if settings.maximize else grad
-            if wd:
-                g = [wd * p + v for p, v in zip(theta, g)]
-            if mom:
-                buf = list(g) if buf is None else [damp1 * v + mom * b for v, b in zip(g, buf)]
-                g = [v + mom * b for v, b in zip(g, buf)] if settings.nesterov else buf
+            grad = np.array([co * weight * s for co, s in zip(coeffs, sums[1:])], dtype=object)
             lr = constant if constant is not None else _q(Q, lrs[row])
-            updated = [p - lr * v for p, v in zip(theta, g)]
+            updated, buf = torch_step(theta, grad, buf, c, lr, settings)  # exact: y + a*x
             traj.record(row, epoch + 1, batch, len(index), _exact(theta), _exact([loss])[0],
                         _exact(grad), _exact(updated), lrs if constant is not None else lrs[row])
             theta = updated

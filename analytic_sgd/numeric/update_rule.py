@@ -32,7 +32,7 @@ from ..errors import DataError, OptionError
 from .fma import fma32, fma64
 from .learning_rate import LIMIT, learning_rate_at
 
-__all__ = ["SGDRule", "sgd_update"]
+__all__ = ["SGDRule", "sgd_update", "torch_step"]
 
 def _exactly(value: Any) -> Any:
     """A checked setting, comparable without overflow (a decimal string read exactly)."""
@@ -95,19 +95,35 @@ class SGDRule:
         if grad.shape != params.shape or (buf is not None and buf.shape != params.shape):
             raise DataError(f"params have shape {params.shape}, grad {grad.shape}, momentum "
                             f"buffer {None if buf is None else buf.shape}: match them or reset()")
-        g = -grad if self.settings.maximize else grad
-        if c["weight_decay"] != 0:
-            g = fma(c["weight_decay"], params, g)
-        if c["momentum"] != 0:
-            buf = g.copy() if buf is None else fma(c["1-dampening"], g, buf * c["momentum"])
-            g = fma(c["momentum"], buf, g) if self.settings.nesterov else buf
-        self.buf = buf
         lr = self.lr(t, epoch) if lr is None else lr
-        return np.asarray(fma(-lr, g, params), self.dtype)
+        params, self.buf = torch_step(params, grad, buf, c, lr, self.settings, fma)
+        return np.asarray(params, self.dtype)
 
     def reset(self) -> None:
         """Forget the momentum buffer: the next step starts afresh, as a new optimizer."""
         self.buf = None
+
+
+def torch_step(params, grad, buf, constants: dict, lr, settings: Settings,
+               fma=_plain_fma) -> tuple[Any, Any]:
+    """torch.optim.SGD's step on arrays of one arithmetic: ``(new params, new buffer)``.
+
+    ``constants``: weight_decay, momentum and 1-dampening in the arithmetic
+    (``SGDRule.constants``); ``fma(a, x, y)``: ``y + a*x`` as the arithmetic rounds it (the
+    exact engine's rationals: exactly). ``buf`` is None before the first momentum step.
+
+    >>> c = {"weight_decay": 0, "momentum": 0, "1-dampening": 1}
+    >>> torch_step(np.array([1.0]), np.array([2.0]), None, c, 0.5, Settings(lr=0.5))
+    (array([0.]), None)
+    """
+    g = -grad if settings.maximize else grad
+    if constants["weight_decay"] != 0:
+        g = fma(constants["weight_decay"], params, g)
+    if constants["momentum"] != 0:
+        buf = g.copy() if buf is None else fma(constants["1-dampening"], g,
+                                               buf * constants["momentum"])
+        g = fma(constants["momentum"], buf, g) if settings.nesterov else buf
+    return fma(-lr, g, params), buf
 
 
 def sgd_update(params: np.ndarray, grad: np.ndarray, buf: np.ndarray | None,
