@@ -24,6 +24,7 @@ is checked by ``sympy.diff`` of outer(F(θ)) with F an undefined function of the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -69,8 +70,10 @@ class HessianForm:
         return not self.closed_form.free_symbols & set(self.params)
 
 
+@functools.lru_cache(maxsize=64)
 def _prove_composition(loss, params, reduced, outer1, outer2) -> None:
-    """∇²outer(F) = outer'(F) ∇²F + outer''(F) ∇F ∇Fᵀ for an undefined function F(θ)."""
+    """∇²outer(F) = outer'(F) ∇²F + outer''(F) ∇F ∇Fᵀ for an undefined function F(θ): it
+    depends on the loss and the parameters only, so each pair is proven once."""
     inner = sp.Function("F")(*params)
     o1, o2 = outer1.xreplace({reduced: inner}), outer2.xreplace({reduced: inner})
     for p in params:
@@ -107,6 +110,6 @@ def hessian_form(derivation: Derivation, *, prove: bool = True) -> HessianForm:
                                           "analytic_sgd, please report it")
     elif prove:
         hessian_form(derive(derivation.model, loss.inner))  # the inner loss's Hessian, proven
-        _prove_composition(loss, params, reduced, outer1, outer2)
+        _prove_composition(loss, tuple(params), reduced, outer1, outer2)
     return HessianForm(tuple(params), term, gradient, hessian, weight, reduced, outer1, outer2,
                        closed, prove)
