@@ -115,3 +115,12 @@ def test_geron_recipes_run_exactly():
     traj = example_problem("geron-minibatch", epochs=1).run("exact")
     assert all(v.is_Rational for v in traj.updated.ravel()) and len(traj) == 5
     assert str(traj.lr[0]) == "200/1001" and traj.lr[4] == Fraction(200, 1005)
+
+
+def test_the_summary_is_made_from_the_fields_it_names():
+    import dataclasses
+
+    ex = asgd.get_example("worked-linear")
+    assert ex.summary == "x = 0..8, y = 2x + 10; linear, MSE, lr 0.01, batch 3, 1 epoch"
+    other = dataclasses.replace(ex, lr="0.5", batch_size=9, epochs=4, loss="rmse")
+    assert other.summary == "x = 0..8, y = 2x + 10; linear, RMSE, lr 0.5, full batch, 4 steps"

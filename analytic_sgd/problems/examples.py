@@ -55,13 +55,13 @@ _F = np.float32
 
 @dataclass(frozen=True)
 class Example:
-    """A named problem. ``lr`` is a decimal string or an expression in t and epoch, read
-    exactly in exact runs; ``init`` the start as decimal strings in parameter order, a
-    function giving them, or a ``RandomStart`` drawn from the run's stream; ``plan`` the
-    other BatchPlan settings (shuffle, sample, rng, seed)."""
+    """A named problem. ``about`` says what the data are; ``lr`` is a decimal string or an
+    expression in t and epoch, read exactly in exact runs; ``init`` the start as decimal
+    strings in parameter order, a function giving them, or a ``RandomStart`` drawn from the
+    run's stream; ``plan`` the other BatchPlan settings (shuffle, sample, rng, seed)."""
 
     name: str
-    summary: str
+    about: str
     model: str
     loss: str
     lr: str
@@ -71,6 +71,23 @@ class Example:
     data: Callable[[], tuple[np.ndarray, np.ndarray]]
     param_names: tuple[str, ...] = ()
     plan: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        """One line: ``about``, then the model, loss, lr, batches and length, from the fields.
+
+        >>> get_example("geron-sgd").summary.split("; ")[1]
+        'linear, MSE, lr 5/(t+50), batch 1 drawn with replacement, 50 epochs'
+        """
+        full = self.batch_size >= len(self.data()[1])
+        if full:
+            batches, length = "full batch", f"{self.epochs} step{'s' if self.epochs > 1 else ''}"
+        else:
+            how = (" drawn with replacement" if self.plan.get("sample") == "with-replacement"
+                   else " reshuffled each epoch" if self.plan.get("shuffle") else "")
+            batches = f"batch {self.batch_size}{how}"
+            length = f"{self.epochs} epoch{'s' if self.epochs > 1 else ''}"
+        return f"{self.about}; {self.model}, {self.loss.upper()}, lr {self.lr}, {batches}, {length}"
 
     def start(self) -> dict | RandomStart | None:
         """The start: by parameter name, or the RandomStart, or None (zeros)."""
@@ -124,29 +141,25 @@ def _geron_data():
 _AFTER_DATA = RandomStart(("b", "w"), (("uniform", 100), ("normal", 100)))
 _GERON = dict(rng="numpy-legacy", seed=SEED)
 
+_GERON_ABOUT = "Géron ch. 4: y = 4 + 3x + N(0,1), n = 100"
+
 EXAMPLES = {
     ex.name: ex
     for ex in (
-        Example("worked-linear", "x = 0..8, y = 2x + 10; linear, MSE, lr 0.01, batch 3, 1 epoch",
-                "linear", "mse", "0.01", 3, 1, ("0", "0"), _worked_linear, ("w", "b")),
-        Example("noisy-quadratic", "20 noisy points of 2x²+3x+4; quadratic, MSE, lr 0.23, "
-                "full batch, 10 steps", "quadratic", "mse", "0.23", 20, 10, ("4", "5", "7"),
-                noisy_quadratic_data, ("a", "b", "c")),
-        Example("rollercoaster", "speed = 0.75(t-9.5)²+1+noise; quadratic, RMSE, lr 1e-5, "
-                "full batch, 10 steps", "quadratic", "rmse", "0.00001", 20, 10,
-                _rollercoaster_start,
-                _rollercoaster, ("a", "b", "c")),
-        Example("two-feature-linear", "y = x @ (3, 2) + noise, n = 100; x1*a1 + x2*a2, MSE, "
-                "lr 0.1, full batch, 100 steps", "two-feature-linear", "mse", "0.1", 100, 100,
-                ("-1", "1"), _two_feature_linear, ("a1", "a2")),
-        Example("geron-batch-gd", "Géron ch. 4: y = 4 + 3x + N(0,1), n = 100; linear, MSE, "
-                "lr 0.1, full batch, 1000 steps", "linear", "mse", "0.1", 100, 1000,
-                _AFTER_DATA, _geron_data, ("w", "b"), _GERON),
-        Example("geron-sgd", "Géron ch. 4: one sample per step with replacement, lr 5/(t+50), "
-                "50 epochs", "linear", "mse", "5/(t+50)", 1, 50, RandomStart(("b", "w")),
-                _geron_data, ("w", "b"), {**_GERON, "sample": "with-replacement"}),
-        Example("geron-minibatch", "Géron ch. 4: batch 20, reshuffled each epoch, lr "
-                "200/(t+1001), 50 epochs", "linear", "mse", "200/(t+1001)", 20, 50,
+        Example("worked-linear", "x = 0..8, y = 2x + 10", "linear", "mse", "0.01", 3, 1,
+                ("0", "0"), _worked_linear, ("w", "b")),
+        Example("noisy-quadratic", "20 noisy points of 2x²+3x+4", "quadratic", "mse", "0.23",
+                20, 10, ("4", "5", "7"), noisy_quadratic_data, ("a", "b", "c")),
+        Example("rollercoaster", "speed = 0.75(t-9.5)²+1+noise", "quadratic", "rmse",
+                "0.00001", 20, 10, _rollercoaster_start, _rollercoaster, ("a", "b", "c")),
+        Example("two-feature-linear", "y = x @ (3, 2) + noise, n = 100", "two-feature-linear",
+                "mse", "0.1", 100, 100, ("-1", "1"), _two_feature_linear, ("a1", "a2")),
+        Example("geron-batch-gd", _GERON_ABOUT, "linear", "mse", "0.1", 100, 1000, _AFTER_DATA,
+                _geron_data, ("w", "b"), _GERON),
+        Example("geron-sgd", _GERON_ABOUT, "linear", "mse", "5/(t+50)", 1, 50,
+                RandomStart(("b", "w")), _geron_data, ("w", "b"),
+                {**_GERON, "sample": "with-replacement"}),
+        Example("geron-minibatch", _GERON_ABOUT, "linear", "mse", "200/(t+1001)", 20, 50,
                 RandomStart(("b", "w")), _geron_data, ("w", "b"), {**_GERON, "shuffle": True}),
     )
 }

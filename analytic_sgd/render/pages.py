@@ -129,7 +129,7 @@ def _settings(problem) -> str:
 def _tables(case: Case, problem, number: int) -> list[str]:
     parts = [f"## {number}. The worked table",
              f"The example `{case.example}` (see `analytic-sgd examples`): "
-             f"{get_example(case.example).summary.split(';')[0]}. {_settings(problem)}",
+             f"{get_example(case.example).about}. {_settings(problem)}",
              "Each row is one batch: the gradient and the loss at the parameters before the "
              "update, and the parameters after it."]
     if case.note:
