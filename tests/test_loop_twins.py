@@ -145,3 +145,15 @@ def test_a_symbol_numpy_does_not_export_is_no_twin(fresh, monkeypatch):
     monkeypatch.setitem(loop_twins._CANDIDATES, F64,
                         (loop_twins.Twin("exp", vector="__no_such_svml_function"),))
     assert loop_twins.loop_twins(F64) == {}
+
+
+def test_choosing_an_engine_never_runs_the_check(fresh, monkeypatch):
+    from analytic_sgd.numeric.engines import choose_engine
+
+    def never(twin, dtype):
+        raise AssertionError("checked while choosing")
+    monkeypatch.setattr(loop_twins, "_agrees", never)
+    kernels = asgd.kernels_for(asgd.parse_model("w*exp(b*x)", "w b"), "mse", "float64")
+    assert loop_twins.known_twins(F64) is None
+    assert not compiled_module.is_cached(kernels)
+    assert choose_engine(kernels, "auto", 10_000_000, 3) in ("compiled", "elementwise")

@@ -33,7 +33,7 @@ from ..files import write_atomic
 from ..kernels.numba_source import CALL_STRIDE, batch_source
 from ..version import VERSION
 from .compiled_loop import loop_source
-from .loop_twins import loop_twins, twin_address
+from .loop_twins import known_twins, loop_twins, twin_address
 from .numba_support import cache_folder, pow_address, primitives, require_numba, ufunc_loop
 
 __all__ = ["cache_folder", "module_text", "compiled_path", "compiled_module", "is_cached",
@@ -102,6 +102,8 @@ def compiled_path(kernels) -> Path:
 def is_cached(kernels, loop: str | None = None) -> bool:
     """True when numba's machine code of the module's ``loop`` (``run_block`` or
     ``run_plain``; either when None) is on disk: a run with it loads it, no compile."""
+    if known_twins(kernels.arithmetic.dtype) is None:  # never checked here: never compiled
+        return False
     path = compiled_path(kernels)
     pattern = f"{path.stem}.{loop or 'run_*'}-*.nbi"
     return path.exists() and any((path.parent / "__pycache__").glob(pattern))

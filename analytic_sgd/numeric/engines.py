@@ -68,13 +68,15 @@ def rational_form(kernels):
 
 
 def _compilable(kernels) -> bool:
-    from .compiled_module import module_text
+    """True when numba is there and the compiled engine reproduces the kernels (its twins
+    of numpy's loops change the code, never whether it can be made: not checked here)."""
+    from ..kernels.numba_source import batch_source
     from .numba_support import numba_available
 
     if not numba_available():
         return False
     try:
-        module_text(kernels)
+        batch_source(kernels)
     except OptionError:
         return False
     return True

@@ -41,7 +41,7 @@ from ..files import write_atomic
 from ..version import VERSION
 from .numba_support import cache_folder, numba_available, primitives
 
-__all__ = ["Twin", "loop_twins", "twin_primitives", "twin_address", "check_inputs"]
+__all__ = ["Twin", "loop_twins", "known_twins", "twin_primitives", "twin_address", "check_inputs"]
 
 
 @dataclass(frozen=True)
@@ -211,27 +211,40 @@ def _host_has_avx512() -> bool:
     return "+avx512f" in features.split(",")
 
 
+def _read_verdict(path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def known_twins(dtype: np.dtype) -> dict[str, Twin] | None:
+    """The twins of ``dtype`` when this machine's verdict is on disk already (or there is
+    nothing to check), else None: ``loop_twins`` without the check."""
+    dtype = np.dtype(dtype)
+    candidates = _CANDIDATES.get(dtype, ())
+    if not candidates or not numba_available():
+        return {}
+    verdict = _read_verdict(_verdict_path()).get(dtype.name)
+    return None if verdict is None else {t.ufunc: t for t in candidates if t.ufunc in verdict}
+
+
 @functools.cache
 def loop_twins(dtype: np.dtype) -> dict[str, Twin]:
     """The twins that give numpy's bits on this machine for ``dtype``, by ufunc name
     (empty without numba). Checked once per machine and versions, the verdict kept on disk."""
     dtype = np.dtype(dtype)
-    candidates = _CANDIDATES.get(dtype, ())
-    if not candidates or not numba_available():
-        return {}
+    known = known_twins(dtype)
+    if known is not None:
+        return known
     path = _verdict_path()
+    verdict = _read_verdict(path)
+    vector_ok = _host_has_avx512()
+    verdict[dtype.name] = [t.ufunc for t in _CANDIDATES[dtype]
+                           if (t.vector is None or vector_ok) and _agrees(t, dtype)]
     try:
-        verdict = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        verdict = {}
-    label = dtype.name
-    if label not in verdict:
-        vector_ok = _host_has_avx512()
-        verdict[label] = [t.ufunc for t in candidates
-                          if (t.vector is None or vector_ok) and _agrees(t, dtype)]
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(verdict))
-        except OSError:
-            pass  # a cache that cannot be written: checked again next time
-    return {t.ufunc: t for t in candidates if t.ufunc in verdict[label]}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(verdict))
+    except OSError:
+        pass  # a cache that cannot be written: checked again next time
+    return {t.ufunc: t for t in _CANDIDATES[dtype] if t.ufunc in verdict[dtype.name]}
