@@ -80,12 +80,13 @@ def test_the_sdist_builds_unpacks_installs_and_passes_its_tests(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
                     str(venv)], check=True)
     python = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # (a checkout on the
+    # path holds analytic_sgd.egg-info: pip would call the wheel installed already)
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
-                    "--no-deps", str(wheel)], check=True, capture_output=True)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+                    "--no-deps", str(wheel)], check=True, capture_output=True, env=env)
     where = subprocess.run([str(python), "-c", "import analytic_sgd; print(analytic_sgd.__file__)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
-    assert where.startswith(str(venv))
+    assert where.startswith(str(venv)), where
     tests = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider",
                             *SDIST_TESTS], cwd=unpacked, env=env, capture_output=True, text=True)
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
