@@ -30,6 +30,20 @@ def fresh(tmp_path, monkeypatch):
     clear()
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One cache folder for the module's engine runs: each module compiles once."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ANALYTIC_SGD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        loop_twins.loop_twins.cache_clear()
+        compiled_module._generated.cache_clear()
+        compiled_module.compiled_module.cache_clear()
+        yield
+    loop_twins.loop_twins.cache_clear()
+    compiled_module._generated.cache_clear()
+    compiled_module.compiled_module.cache_clear()
+
+
 def run_twin(twin, x: np.ndarray) -> np.ndarray:
     from numba import njit
 
@@ -91,13 +105,19 @@ def test_the_check_inputs_hold_special_values():
     assert len(x) > 390_000
 
 
+MODELS = ["w*exp(b*x) + c*log(x*x + 1)",
+          "w*sin(b*x) + c*cos(x) + tan(w*x/9) + sinh(b*x/3) - cosh(c*x/5)"]
+
+
 @pytest.mark.parametrize("arithmetic", ["float64", "float32"])
 @pytest.mark.parametrize("batch", [1, 3, 7, 8, 9, 17])
-def test_the_compiled_engine_with_twins_gives_the_elementwise_bits(fresh, arithmetic, batch):
+@pytest.mark.parametrize("text", MODELS)
+def test_the_compiled_engine_with_twins_gives_the_elementwise_bits(shared, arithmetic, batch,
+                                                                   text):
     rng = np.random.default_rng(batch)
     x = np.concatenate([rng.uniform(-3, 3, 40), [60.0, -60.0]])  # exp(b*x) near its edges
     y = rng.uniform(-1, 3, 42)
-    model = asgd.parse_model("w*exp(b*x) + c*log(x*x + 1)", "w b c")
+    model = asgd.parse_model(text, "w b c")
     out = {}
     for engine in ("compiled", "elementwise"):
         try:
@@ -108,10 +128,13 @@ def test_the_compiled_engine_with_twins_gives_the_elementwise_bits(fresh, arithm
     for column in ("params", "loss", "grad", "updated"):
         a, b = getattr(out["compiled"], column), getattr(out["elementwise"], column)
         assert a.tobytes() == b.tobytes(), column
-    text = compiled_module.module_text(asgd.kernels_for(model, "mse", arithmetic))
+    source = compiled_module.module_text(asgd.kernels_for(model, "mse", arithmetic))
     twins = loop_twins.loop_twins(np.dtype(arithmetic))
-    assert ("call_vec8(ptrs[VEC" in text) == any(t.vector for t in twins.values())
-    assert ("exp_f32(" in text.split("def batch", 1)[1]) == ("exp" in twins and arithmetic == "float32")
+    body = source.split("def batch", 1)[1]
+    assert ("call_vec8(ptrs[VEC" in body) == any(t.vector and t.ufunc in text
+                                                  for t in twins.values())
+    assert ("_f32(" in body or "_f64(" in body) == any(t.scalar and t.ufunc in text
+                                                      for t in twins.values())
 
 
 def test_a_machine_where_numpy_gives_other_bits_calls_numpy_loops(fresh, monkeypatch):

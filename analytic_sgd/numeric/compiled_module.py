@@ -57,7 +57,7 @@ from analytic_sgd.numeric.loop_twins import twin_primitives
 
 _P, _T = primitives(), twin_primitives()
 call_loop, call_pow, fma, pairwise_sum = _P.call_loop, _P.call_pow, _P.fma, _P.pairwise_sum
-call_vec8, exp_f32 = _T.call_vec8, _T.exp_f32
+call_vec8, exp_f32, sin_f64, cos_f64 = _T.call_vec8, _T.exp_f32, _T.sin_f64, _T.cos_f64
 DT = np.{dtype}
 POW, VEC = {pow_slot}, {pow_slot} + 1
 NBUF, NSC, NCALL = {buffers}, {scalars}, {calls}

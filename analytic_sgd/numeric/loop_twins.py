@@ -3,12 +3,14 @@
 The compiled engine calls numpy's own loop for every function of an array, so that its
 bits are the elementwise engine's. For a batch of 3 rows that call (through numpy's
 loop, its overlap and stride checks, its masked loads) costs as much as the rest of the
-step. Two functions have a twin that gives the same bits for less:
+step. These functions have a twin that gives the same bits for less:
 
-- float64 ``exp`` and ``log``: numpy (x86-64 with AVX-512, built with SVML) computes them
-  with SVML's ``__svml_exp8_ha``/``__svml_log8_ha`` on 8 lanes, the lanes past the end
-  of the array set to 0 (exp) or 1 (log). Its extension exports both; the twin calls the
-  same function on the same lanes, directly (``call_vec8``).
+- float64 ``exp``, ``log``, ``tan``, ``sinh`` and ``cosh``: numpy (x86-64 with AVX-512,
+  built with SVML) computes them with SVML's ``__svml_exp8_ha``, ``__svml_log8_ha``...
+  on 8 lanes, the lanes past the end of the array set to 0 (1 for log). Its extension
+  exports them; the twin calls the same function on the same lanes, directly
+  (``call_vec8``).
+- float64 ``sin`` and ``cos``: numpy calls libm's, one value at a time; so does numba.
 - float32 ``exp``: numpy (with AVX-512F) computes it with its own algorithm (Cody-Waite
   range reduction, a 5th over 2nd order rational polynomial, ``vscalefps``); ``exp_f32``
   writes it out operation by operation with the same fused multiply-adds and roundings.
@@ -22,7 +24,7 @@ before. ``benchmarks/paths.py`` compares ``exp_f32`` with ``np.exp`` on all 2**3
 float32 inputs.
 
 >>> import numpy as np
->>> set(loop_twins(np.dtype(np.float64))) <= {"exp", "log"}
+>>> set(loop_twins(np.dtype(np.float64))) <= {"exp", "log", "tan", "sinh", "cosh", "sin", "cos"}
 True
 """
 
@@ -57,7 +59,12 @@ class Twin:
 
 
 _CANDIDATES = {np.dtype(np.float64): (Twin("exp", vector="__svml_exp8_ha", pad=0.0),
-                                      Twin("log", vector="__svml_log8_ha", pad=1.0)),
+                                      Twin("log", vector="__svml_log8_ha", pad=1.0),
+                                      Twin("tan", vector="__svml_tan8_ha", pad=0.0),
+                                      Twin("sinh", vector="__svml_sinh8_ha", pad=0.0),
+                                      Twin("cosh", vector="__svml_cosh8_ha", pad=0.0),
+                                      Twin("sin", scalar="sin_f64"),
+                                      Twin("cos", scalar="cos_f64")),
                np.dtype(np.float32): (Twin("exp", scalar="exp_f32"),)}
 
 
@@ -75,7 +82,8 @@ def twin_address(symbol: str) -> int | None:
 @functools.cache
 def twin_primitives():
     """``call_vec8(address, v0, .., v7)``: the 8-lane float64 function at ``address`` on 8
-    values (one register), its 8 results; ``exp_f32(x)``: numpy's AVX-512F float32 exp."""
+    values (one register), its 8 results; ``exp_f32(x)``: numpy's AVX-512F float32 exp;
+    ``sin_f64``, ``cos_f64``: libm's."""
     from llvmlite import ir
     from numba import njit, types
     from numba.extending import intrinsic
@@ -128,13 +136,22 @@ def twin_primitives():
         two_h = np.int32((h + 127) << 23).view(np.float32)
         two_l = np.int32((n - h + 127) << 23).view(np.float32)
         return (poly * two_h) * two_l  # exact, then one rounding: vscalefps
-    return _TwinPrimitives(call_vec8, exp_f32)
+    @njit(cache=False, inline="always")
+    def sin_f64(x):  # libm's sin, as numpy's float64 loop calls it
+        return np.sin(x)
+
+    @njit(cache=False, inline="always")
+    def cos_f64(x):
+        return np.cos(x)
+    return _TwinPrimitives(call_vec8, exp_f32, sin_f64, cos_f64)
 
 
 @dataclass(frozen=True)
 class _TwinPrimitives:
     call_vec8: Any
     exp_f32: Any
+    sin_f64: Any
+    cos_f64: Any
 
 
 def check_inputs(dtype: np.dtype, n: int = 131_072) -> np.ndarray:
