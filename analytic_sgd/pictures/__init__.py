@@ -22,9 +22,7 @@ matplotlib is imported only when a picture is drawn:
 from __future__ import annotations
 
 from ..errors import OptionError
-from .animation import animate_fit
 from .canvas import check_out
-from .plot import plot_contour, plot_fit, plot_loss
 
 __all__ = ["KINDS", "draw"]
 
@@ -33,6 +31,9 @@ KINDS = ("loss", "fit", "contour", "animation")
 
 def draw(kind: str, problem, out=None, *, arithmetic: str = "float64", steps=None):
     """Run ``problem`` in ``arithmetic`` and draw the picture ``kind`` (see KINDS)."""
+    from .animation import animate_fit  # here: importing the package stays cheap
+    from .plot import plot_contour, plot_fit, plot_loss
+
     if kind not in KINDS:
         raise OptionError.for_field("kind", kind, f"one of {', '.join(KINDS)}")
     if out is not None:
