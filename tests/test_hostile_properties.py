@@ -88,7 +88,20 @@ def test_the_command_line_answers_0_or_2_for_any_lr_and_init(capsys, lr, init):
     code = main(["table", "--lr", lr, "--init", init, "--epochs", "1"])
     out, err = capsys.readouterr()
     assert code in (0, 2) and "Traceback" not in err
-    assert (code == 0) == (err.strip() == "" or err.startswith("analytic-sgd: warning"))
+    lines = err.strip().splitlines()
+    warned = [line for line in lines if line.startswith("analytic-sgd: warning: ")]
+    errors = lines[len(warned):]  # warnings first, then the error in one or two lines
+    assert lines[:len(warned)] == warned and not any(line in warned for line in errors)
+    assert (code == 0) == (not errors) and len(errors) <= 2
+    assert not errors or errors[0].startswith(("analytic-sgd: error: ", "analytic-sgd table: "))
+
+
+def test_a_warning_then_an_error_is_exit_2(capsys):  # the example hypothesis found
+    code = main(["table", "--lr", "1E75", "--init", "", "--epochs", "1"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(lines) == 2
+    assert lines[0].startswith("analytic-sgd: warning: the lr 1E75 is above 2/λmax")
+    assert lines[1].startswith("analytic-sgd: error: step 3 (epoch 1, batch 3): the loss is not")
 
 
 @settings(max_examples=40, deadline=None,
