@@ -9,7 +9,7 @@ import pytest
 
 import analytic_sgd as asgd
 from analytic_sgd.numeric import compiled_module, loop_twins
-from analytic_sgd.numeric.loop_twins import check_inputs, twin_primitives
+from analytic_sgd.numeric.loop_twins import check_inputs
 
 pytest.importorskip("numba")
 
@@ -45,31 +45,8 @@ def shared(tmp_path_factory):
 
 
 def run_twin(twin, x: np.ndarray) -> np.ndarray:
-    from numba import njit
-
-    p = twin_primitives()
-    out = np.empty_like(x)
-    if twin.scalar:
-        scalar = getattr(p, twin.scalar)
-
-        @njit
-        def run(x, out):
-            for i in range(x.shape[0]):
-                out[i] = scalar(x[i])
-        run(x, out)
-        return out
-    call_vec8, pad = p.call_vec8, twin.pad
-
-    @njit
-    def run8(x, out, address):
-        for s in range(0, x.shape[0], 8):
-            v = np.full(8, pad)
-            k = min(8, x.shape[0] - s)
-            v[:k] = x[s:s + k]
-            r = call_vec8(address, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
-            for j in range(k):
-                out[s + j] = r[j]
-    run8(x, out, loop_twins.twin_address(twin.vector))
+    out = loop_twins.twin_values(twin, x)
+    assert out is not None
     return out
 
 

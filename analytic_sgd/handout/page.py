@@ -175,12 +175,10 @@ def handout_html(problem) -> str:
     case = _case(problem)
     digits = case.by_hand_digits if case is not None else 4
     start = ", ".join(f"{p} = {v}" for p, v in problem.start.items())
-    plan = problem.plan
     body = [f"<h1>SGD by hand: {html.escape(problem.name)}</h1>",
-            _p(f"Model ŷ = {plain(d.model.expr)}, loss: the {d.loss.title}; "
-               f"{len(problem.y)} samples, start {start}, learning rate "
-               f"{problem.settings.lr.text}, batch size {plan.batch_size}, {plan.epochs} "
-               f"epoch{'s' if plan.epochs > 1 else ''}.")]
+            _p(f"Model ŷ = {plain(d.model.expr)}, loss: the {d.loss.title}; start {start}, "
+               f"learning rate {problem.settings.lr.text}; "
+               f"{problem.plan.describe(len(problem.y))}.")]
     body += _derivation(d) + _nodes(d, problem) + _chain_rule(d) + _first_step(d, problem, digits)
     runs = functools.cache(problem.run)  # each arithmetic run once: tables and pictures share it
     notes = errata(problem)

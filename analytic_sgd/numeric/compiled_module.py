@@ -33,8 +33,9 @@ from ..files import write_atomic
 from ..kernels.numba_source import CALL_STRIDE, batch_source
 from ..version import VERSION
 from .compiled_loop import loop_source
+from .engine_cache import cache_folder
 from .loop_twins import known_twins, loop_twins, twin_address
-from .numba_support import cache_folder, pow_address, primitives, require_numba, ufunc_loop
+from .numba_support import pow_address, primitives, require_numba, ufunc_loop
 
 __all__ = ["cache_folder", "module_text", "compiled_path", "compiled_module", "is_cached",
            "loop_addresses"]

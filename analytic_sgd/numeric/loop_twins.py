@@ -1,4 +1,4 @@
-"""Twins of numpy's ``exp`` and ``log`` loops for the compiled engine: numpy's bits, without the call.
+"""Twins of numpy's loops of some functions for the compiled engine: numpy's bits, without the call.
 
 The compiled engine calls numpy's own loop for every function of an array, so that its
 bits are the elementwise engine's. For a batch of 3 rows that call (through numpy's
@@ -20,8 +20,9 @@ checks each on about 400,000 inputs (random bit patterns, the range where the re
 finite and not 1, special values) against the ufunc and keeps the verdict on disk
 (``cache_folder()``), keyed by the versions of numpy, numba and this package and the
 CPU's features. Elsewhere (another CPU, another numpy) the engine calls numpy's loop as
-before. ``benchmarks/paths.py`` compares ``exp_f32`` with ``np.exp`` on all 2**32
-float32 inputs.
+before. ``twin_values(twin, x)`` computes a twin on an array as the generated code does:
+the check, the tests and ``benchmarks/paths.py`` (``exp_f32`` against ``np.exp`` on all
+2**32 float32 inputs) use it.
 
 >>> import numpy as np
 >>> set(loop_twins(np.dtype(np.float64))) <= {"exp", "log", "tan", "sinh", "cosh", "sin", "cos"}
@@ -35,15 +36,17 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from types import SimpleNamespace
 
 import numpy as np
 
 from ..files import write_atomic
 from ..version import VERSION
-from .numba_support import cache_folder, numba_available, primitives
+from .engine_cache import cache_folder
+from .numba_support import numba_available, primitives
 
-__all__ = ["Twin", "loop_twins", "known_twins", "twin_primitives", "twin_address", "check_inputs"]
+__all__ = ["Twin", "loop_twins", "known_twins", "twin_primitives", "twin_address", "twin_values",
+           "check_inputs"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ def twin_primitives():
         two_h = np.int32((h + 127) << 23).view(np.float32)
         two_l = np.int32((n - h + 127) << 23).view(np.float32)
         return (poly * two_h) * two_l  # exact, then one rounding: vscalefps
+
     @njit(cache=False, inline="always")
     def sin_f64(x):  # libm's sin, as numpy's float64 loop calls it
         return np.sin(x)
@@ -143,15 +147,49 @@ def twin_primitives():
     @njit(cache=False, inline="always")
     def cos_f64(x):
         return np.cos(x)
-    return _TwinPrimitives(call_vec8, exp_f32, sin_f64, cos_f64)
+    return SimpleNamespace(call_vec8=call_vec8, exp_f32=exp_f32, sin_f64=sin_f64,
+                           cos_f64=cos_f64)
 
 
-@dataclass(frozen=True)
-class _TwinPrimitives:
-    call_vec8: Any
-    exp_f32: Any
-    sin_f64: Any
-    cos_f64: Any
+@functools.cache
+def _runner(twin: Twin):
+    """A numba function ``run(x, out, address)`` applying ``twin`` to the array ``x``."""
+    from numba import njit
+
+    p = twin_primitives()
+    if twin.vector:
+        call_vec8, pad = p.call_vec8, float(twin.pad)
+
+        @njit(cache=False)
+        def run(x, out, address):  # as numpy's loop: 8 lanes at a time, padded
+            lanes = np.empty(8, np.float64)
+            for s in range(0, x.shape[0], 8):
+                k = min(8, x.shape[0] - s)
+                lanes[:] = pad
+                lanes[:k] = x[s:s + k]
+                r = call_vec8(address, lanes[0], lanes[1], lanes[2], lanes[3], lanes[4],
+                              lanes[5], lanes[6], lanes[7])
+                for j in range(k):
+                    out[s + j] = r[j]
+        return run
+    scalar = getattr(p, twin.scalar)
+
+    @njit(cache=False)
+    def run(x, out, address):
+        for i in range(x.shape[0]):
+            out[i] = scalar(x[i])
+    return run
+
+
+def twin_values(twin: Twin, x: np.ndarray) -> np.ndarray | None:
+    """``twin`` applied to the 1-D array ``x``, as the generated code applies it; None when
+    numpy's extension does not export the twin's vector function."""
+    address = twin_address(twin.vector) if twin.vector else 0
+    if address is None:
+        return None
+    out = np.empty_like(x)
+    _runner(twin)(x, out, address)
+    return out
 
 
 def check_inputs(dtype: np.dtype, n: int = 131_072) -> np.ndarray:
@@ -182,41 +220,12 @@ def _verdict_path():
 
 
 def _agrees(twin: Twin, dtype: np.dtype) -> bool:
-    from numba import njit
-
-    ufunc = getattr(np, twin.ufunc)
     x = check_inputs(dtype)
     with np.errstate(all="ignore"):
-        expected = ufunc(x)
-    got = np.empty_like(x)
-    p = twin_primitives()
-    if twin.vector:
-        address = twin_address(twin.vector)
-        if address is None:
-            return False
-        call_vec8, pad = p.call_vec8, float(twin.pad)
-
-        @njit(cache=False)
-        def run(x, out, address):  # as numpy's loop: 8 lanes at a time, padded
-            lanes = np.empty(8, np.float64)
-            for s in range(0, x.shape[0], 8):
-                k = min(8, x.shape[0] - s)
-                lanes[:] = pad
-                lanes[:k] = x[s:s + k]
-                r = call_vec8(address, lanes[0], lanes[1], lanes[2], lanes[3], lanes[4],
-                              lanes[5], lanes[6], lanes[7])
-                for j in range(k):
-                    out[s + j] = r[j]
-        run(x, got, address)
-    else:
-        scalar = getattr(p, twin.scalar)
-
-        @njit(cache=False)
-        def run(x, out):
-            for i in range(x.shape[0]):
-                out[i] = scalar(x[i])
-        run(x, got)
-    return bool(np.array_equal(got.view(f"u{dtype.itemsize}"), expected.view(f"u{dtype.itemsize}")))
+        expected = getattr(np, twin.ufunc)(x)
+    got = twin_values(twin, x)
+    bits = f"u{dtype.itemsize}"
+    return got is not None and bool(np.array_equal(got.view(bits), expected.view(bits)))
 
 
 def _host_has_avx512() -> bool:
@@ -243,7 +252,11 @@ def known_twins(dtype: np.dtype) -> dict[str, Twin] | None:
     if not candidates or not numba_available():
         return {}
     verdict = _read_verdict(_verdict_path()).get(dtype.name)
-    return None if verdict is None else {t.ufunc: t for t in candidates if t.ufunc in verdict}
+    return None if verdict is None else _named(candidates, verdict)
+
+
+def _named(candidates, names) -> dict[str, Twin]:
+    return {t.ufunc: t for t in candidates if t.ufunc in names}
 
 
 @functools.cache
@@ -264,4 +277,4 @@ def loop_twins(dtype: np.dtype) -> dict[str, Twin]:
         write_atomic(path, json.dumps(verdict))
     except OSError:
         pass  # a cache that cannot be written: checked again next time
-    return {t.ufunc: t for t in _CANDIDATES[dtype] if t.ufunc in verdict[dtype.name]}
+    return _named(_CANDIDATES[dtype], verdict[dtype.name])

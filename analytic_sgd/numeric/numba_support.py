@@ -29,28 +29,18 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
-import os
 from dataclasses import dataclass
-from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from ..errors import MissingExtraError
 
-__all__ = ["cache_folder", "UfuncLoop", "ufunc_loop", "pow_address", "primitives", "numba_available",
+__all__ = ["UfuncLoop", "ufunc_loop", "pow_address", "primitives", "numba_available",
            "require_numba"]
 
 _CAPSULE = b"numpy_1.24_ufunc_call_info"
-
-
-def cache_folder() -> Path:
-    """Where generated modules and numba's machine code are kept."""
-    folder = os.environ.get("ANALYTIC_SGD_CACHE_DIR")
-    if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(base, "analytic-sgd")
-    return Path(folder)
 
 
 @dataclass(frozen=True)
@@ -192,12 +182,5 @@ def primitives():
         numpy's pairwise sum."""
         return zero + _pairwise(a, start, n, zero)
 
-    return _Primitives(call_loop, call_pow, fma, pairwise_sum)
-
-
-@dataclass(frozen=True)
-class _Primitives:
-    call_loop: Any
-    call_pow: Any
-    fma: Any
-    pairwise_sum: Any
+    return SimpleNamespace(call_loop=call_loop, call_pow=call_pow, fma=fma,
+                           pairwise_sum=pairwise_sum)

@@ -32,7 +32,7 @@ import numpy as np
 
 from .float_text import repr_rows
 
-__all__ = ["Cells", "float_cells", "int_cells", "lines", "line_blocks", "LAYOUT_ROWS"]
+__all__ = ["Cells", "float_cells", "int_cells", "columns_cells", "lines", "line_blocks", "LAYOUT_ROWS"]
 
 LAYOUT_ROWS = 1 << 14  # rows laid out at a time (index arrays of a few MB)
 _COMMA, _SPACE, _NEWLINE = 44, 32, 10
@@ -98,6 +98,18 @@ def float_cells(values: np.ndarray) -> Cells | None:
     starts[own] = len(cells.data) + np.cumsum(sizes) - sizes
     lengths[own] = sizes
     return Cells(np.concatenate([cells.data, extra]), starts, lengths)
+
+
+def columns_cells(arrays: list[np.ndarray]) -> list[Cells] | None:
+    """Cells of each column (integers as ``str``, floats as ``repr`` writes them); None when
+    a column holds floats and orjson is not installed."""
+    out = []
+    for values in arrays:
+        cells = int_cells(values) if values.dtype.kind in "iu" else float_cells(values)
+        if cells is None:
+            return None
+        out.append(cells)
+    return out
 
 
 def _copy(out: np.ndarray, dst: np.ndarray, cells: Cells, rows: slice) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from ..errors import MissingExtraError, OptionError
 from ..numeric.trajectory import Trajectory
-from .column_text import float_cells, int_cells, line_blocks
+from .column_text import columns_cells, line_blocks
 from .column_text import lines as text_lines
 from .float_text import float_texts
 from .table_cells import RISING_STEPS, cells, column_cells, number_text, rising_note, table_columns
@@ -171,8 +171,8 @@ def csv_rows(traj, varying: bool) -> str:
     columns = [traj.epoch, traj.batch, traj.n, *([traj.lr] if varying else []), *traj.params.T,
                traj.loss, *traj.grad.T, *traj.updated.T]
     # numbers need no quoting: the lines are joined as they are (what csv.writer writes)
-    fast = [int_cells(c) if c.dtype.kind in "iu" else float_cells(c) for c in [numbers, *columns]]
-    if len(traj) and all(c is not None for c in fast):  # a column at a time, as bytes
+    fast = columns_cells([numbers, *columns])
+    if len(traj) and fast is not None:  # a column at a time, as bytes
         return text_lines(fast, None, b",").decode()
     texts = [list(map(str, c.tolist())) if c.dtype.kind in "iu" else float_texts(c)
              for c in [numbers, *columns]]

@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..conventions.digits import exact_text
-from .column_text import Cells, float_cells, int_cells
+from .column_text import Cells, columns_cells
 from .float_text import float_texts
 
 __all__ = ["RISING_STEPS", "number_text", "table_columns", "cells", "column_cells",
@@ -70,13 +70,9 @@ def column_cells(traj) -> list[tuple[str, Cells]] | None:
     unless the table is float64 and orjson is installed (then ``cells`` is the way)."""
     if traj.arithmetic.dtype != np.float64:
         return None
-    out = []
-    for head, values in _column_arrays(traj):
-        column = int_cells(values) if values.dtype.kind in "iu" else float_cells(values)
-        if column is None:
-            return None
-        out.append((head, column))
-    return out
+    heads, arrays = zip(*_column_arrays(traj))
+    columns = columns_cells(list(arrays))
+    return None if columns is None else list(zip(heads, columns))
 
 
 def _float_texts(values: np.ndarray, digits: int | None) -> list[str]:
