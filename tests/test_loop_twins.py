@@ -58,6 +58,8 @@ def test_each_twin_in_use_gives_numpy_bits_on_inputs_it_was_not_checked_on(dtype
     x = np.concatenate([rng.integers(0, np.iinfo(bits).max, 1 << 20, dtype=bits).view(dtype),
                         rng.uniform(-top, top, 1 << 20).astype(dtype)])
     twins = loop_twins.loop_twins(dtype)
+    if not twins:  # nothing to compare: say so rather than pass
+        pytest.skip(f"no twin gives numpy's {dtype} bits on this machine")
     for name, twin in twins.items():
         with np.errstate(all="ignore"):
             expected = getattr(np, name)(x)
